@@ -1,0 +1,50 @@
+package multiaccount
+
+import "context"
+
+// AgencyService covers the agency's own account: sessions, account details,
+// signup and recovery, and Woodpecker's prospects.
+type AgencyService struct{ c *Client }
+
+// Session exchanges the key pair for a session token (with KeyPair), or
+// returns the *SessionToken's current session, exchanging only if it has
+// none or it is about to expire. Offered by CallTrackingMetrics.
+func (s *AgencyService) Session(ctx context.Context) (*Session, error) {
+	return s.c.v.session(ctx, s.c)
+}
+
+// Account returns the account the credentials belong to. Offered by
+// VoiceTel (info; 6 requests per hour per IP address).
+func (s *AgencyService) Account(ctx context.Context) (*Account, error) {
+	return s.c.v.account(ctx, s.c)
+}
+
+// SIPRegistration returns the account's current SIP registration; an
+// unregistered account gives ErrNotFound. Offered by VoiceTel.
+func (s *AgencyService) SIPRegistration(ctx context.Context) (*SIPRegistration, error) {
+	return s.c.v.sipRegistration(ctx, s.c)
+}
+
+// Signup creates a new top-level account, with no credentials, and returns
+// its generated username and password. It is never sent twice. Offered by
+// VoiceTel.
+func (s *AgencyService) Signup(ctx context.Context, in *Signup) (*NewAccount, error) {
+	if in == nil {
+		return nil, invalid("Agency.Signup", "in", "is nil")
+	}
+	return s.c.v.signup(ctx, s.c, in)
+}
+
+// Recover asks the vendor to mail a password recovery link to email. It
+// sends no credentials and is never sent twice. Offered by VoiceTel.
+func (s *AgencyService) Recover(ctx context.Context, email string) error {
+	return s.c.v.recoverAccount(ctx, s.c, email)
+}
+
+// AddProspects adds prospects to a company's global list, with that
+// company's own API key (found in the companies list), in requests of at
+// most 20,000 prospects. With opts.Update, existing prospects are edited.
+// Offered by Woodpecker.
+func (s *AgencyService) AddProspects(ctx context.Context, companyID string, prospects []Prospect, opts ProspectOptions) error {
+	return s.c.v.addProspects(ctx, s.c, companyID, prospects, opts)
+}

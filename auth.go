@@ -1,0 +1,306 @@
+package multiaccount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// redacted is what a Secret prints as.
+const redacted = "[REDACTED]"
+
+// Secret holds a credential: an API key, password or token. Every way of
+// printing, logging or marshalling it yields "[REDACTED]"; Reveal returns the
+// value for the one place that needs it.
+type Secret string
+
+// Reveal returns the credential itself.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns "[REDACTED]".
+func (s Secret) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so %#v does not show the value either.
+func (s Secret) GoString() string { return `"` + redacted + `"` }
+
+// Format prints "[REDACTED]" for every verb, including %x and %q.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(s.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(redacted))
+}
+
+// LogValue makes slog print "[REDACTED]".
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON encodes "[REDACTED]": a Secret never leaves in JSON by accident.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// MarshalText encodes "[REDACTED]".
+func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+
+// Authenticator authorizes each HTTP attempt the SDK sends. Implement it to
+// fetch credentials per request (from a vault, say): set headers on req, or
+// return an error to stop the call before anything is sent. Authenticate is
+// called once per attempt, so it must be safe for concurrent use.
+//
+// The built-in authenticators are KeyPair, Bearer, APIKeyAuth, APIKeyHeader
+// and *SessionToken; a provider places their credentials where its vendor
+// wants them (a header, a query parameter or body fields).
+type Authenticator interface {
+	Authenticate(req *http.Request) error
+}
+
+// KeyPair is an identifier and a secret: CallTrackingMetrics' access key and
+// secret key (sent as HTTP Basic), SerwerSMS's API username and password
+// (sent as the username and password body fields), or Woodpecker's legacy
+// form KeyPair(apiKey, "X") (HTTP Basic).
+func KeyPair(id, secret string) Authenticator {
+	return &keyPair{id: Secret(id), secret: Secret(secret)}
+}
+
+type keyPair struct{ id, secret Secret }
+
+func (k *keyPair) Authenticate(req *http.Request) error {
+	req.SetBasicAuth(k.id.Reveal(), k.secret.Reveal())
+	return nil
+}
+
+func (k *keyPair) Format(f fmt.State, _ rune) { fmt.Fprint(f, "KeyPair("+redacted+")") }
+
+// Bearer sends token as "Authorization: Bearer <token>" (VoiceTel, SerwerSMS).
+func Bearer(token string) Authenticator { return &bearer{token: Secret(token)} }
+
+type bearer struct{ token Secret }
+
+func (b *bearer) Authenticate(req *http.Request) error {
+	req.Header.Set("Authorization", "Bearer "+b.token.Reveal())
+	return nil
+}
+
+func (b *bearer) Format(f fmt.State, _ rune) { fmt.Fprint(f, "Bearer("+redacted+")") }
+
+// APIKeyAuth sends key in the provider's API-key header: "api-key" for
+// Kaleyra, "x-api-key" for Woodpecker. NewClient refuses it for a provider
+// that has no such header.
+func APIKeyAuth(key string) Authenticator { return &apiKey{key: Secret(key)} }
+
+// APIKeyHeader sends key in the named header.
+func APIKeyHeader(header, key string) Authenticator {
+	return &apiKey{header: header, key: Secret(key)}
+}
+
+type apiKey struct {
+	header string // "" until a provider names its header
+	key    Secret
+}
+
+func (a *apiKey) Authenticate(req *http.Request) error {
+	if a.header == "" {
+		return errors.New("multiaccount: APIKeyAuth has no header: the provider names none; use APIKeyHeader")
+	}
+	req.Header.Set(a.header, a.key.Reveal())
+	return nil
+}
+
+func (a *apiKey) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "APIKeyHeader(%q, %s)", a.header, redacted)
+}
+
+// withHeader returns a copy bound to the provider's default header when the
+// caller named none.
+func (a *apiKey) withHeader(h string) *apiKey {
+	if a.header != "" {
+		return a
+	}
+	return &apiKey{header: h, key: a.key}
+}
+
+// sessionRefreshMargin is how long before its expiry a session token is
+// replaced, so that no request races the expiry.
+const sessionRefreshMargin = 5 * time.Minute
+
+// sessionExchangeTimeout bounds one token exchange. The exchange runs apart
+// from the context of the caller that started it, because other callers are
+// waiting on its result.
+const sessionExchangeTimeout = time.Minute
+
+// Session is a session token and what the vendor said about it.
+type Session struct {
+	// Token authorizes requests in place of the key pair.
+	Token Secret
+	// Expires is when the vendor stops accepting Token (zero if unknown).
+	Expires time.Time
+	// FirstAccountID is the first account the token can reach.
+	FirstAccountID string
+}
+
+// SessionToken exchanges an access key and secret key for a session token
+// (CallTrackingMetrics' POST /api/v1/authentication) and authorizes requests
+// with that token. It exchanges once, caches the token, replaces it five
+// minutes before it expires and once after a 401, and runs at most one
+// exchange at a time however many goroutines call: they all share its
+// result, success or failure. A *SessionToken is safe for concurrent use.
+type SessionToken struct {
+	access, secret Secret
+
+	mu       sync.Mutex
+	session  *Session
+	gen      uint64         // bumped on every new token, to ignore stale 401s
+	inflight *sessionFlight // the exchange in progress, if any
+	exchange func(context.Context, Secret, Secret) (*Session, error)
+	now      func() time.Time
+}
+
+type sessionFlight struct {
+	done    chan struct{}
+	session *Session
+	err     error
+}
+
+// NewSessionToken returns a SessionToken that exchanges the key pair on
+// first use.
+func NewSessionToken(accessKey, secretKey string) *SessionToken {
+	return &SessionToken{access: Secret(accessKey), secret: Secret(secretKey)}
+}
+
+// ReuseSessionToken returns a SessionToken for a token someone else
+// exchanged and shared (the vendor lets a token be shared for its 30 days).
+// It has no key pair, so it cannot refresh: after expiry or a 401, calls
+// fail with ErrUnauthorized. A zero expires means unknown.
+func ReuseSessionToken(token string, expires time.Time) *SessionToken {
+	return &SessionToken{session: &Session{Token: Secret(token), Expires: expires}, gen: 1}
+}
+
+// Token returns the current token and its expiry, or "" and the zero time
+// before the first exchange.
+func (s *SessionToken) Token() (Secret, time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.session == nil {
+		return "", time.Time{}
+	}
+	return s.session.Token, s.session.Expires
+}
+
+// Format prints the type without its credentials.
+func (s *SessionToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, "SessionToken("+redacted+")") }
+
+// Authenticate is not how a provider uses a SessionToken (it places the
+// token where its vendor wants it); called directly it sets the token as a
+// Bearer header.
+func (s *SessionToken) Authenticate(req *http.Request) error {
+	sess, _, err := s.current(req.Context())
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+sess.Token.Reveal())
+	return nil
+}
+
+// bind gives the token its exchange function and clock; the first client
+// to bind it wins.
+func (s *SessionToken) bind(exchange func(context.Context, Secret, Secret) (*Session, error), now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.exchange == nil {
+		s.exchange = exchange
+		s.now = now
+	}
+}
+
+// current returns a valid session and its generation, exchanging the key
+// pair when there is none or it is about to expire.
+func (s *SessionToken) current(ctx context.Context) (*Session, uint64, error) {
+	s.mu.Lock()
+	now := time.Now
+	if s.now != nil {
+		now = s.now
+	}
+	if sess := s.session; sess != nil && (sess.Expires.IsZero() || now().Before(sess.Expires.Add(-sessionRefreshMargin))) {
+		gen := s.gen
+		s.mu.Unlock()
+		return sess, gen, nil
+	}
+	if s.access == "" || s.exchange == nil {
+		s.mu.Unlock()
+		if s.access == "" {
+			return nil, 0, fmt.Errorf("multiaccount: the shared session token has expired and there is no key pair to refresh it: %w", ErrUnauthorized)
+		}
+		return nil, 0, errors.New("multiaccount: SessionToken is not bound to a client: pass it to NewClient with WithAuth")
+	}
+	fl := s.inflight
+	if fl == nil {
+		fl = &sessionFlight{done: make(chan struct{})}
+		s.inflight = fl
+		go s.run(ctx, fl)
+	}
+	s.mu.Unlock()
+
+	select {
+	case <-fl.done:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	if fl.err != nil {
+		return nil, 0, fl.err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fl.session, s.gen, nil
+}
+
+func (s *SessionToken) run(ctx context.Context, fl *sessionFlight) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sessionExchangeTimeout)
+	defer cancel()
+	sess, err := s.exchange(ctx, s.access, s.secret)
+	s.mu.Lock()
+	if err == nil {
+		s.session = sess
+		s.gen++
+	}
+	s.inflight = nil
+	fl.session, fl.err = sess, err
+	s.mu.Unlock()
+	close(fl.done)
+}
+
+// invalidate drops the token of generation gen after the vendor refused it;
+// a newer token is kept. It reports whether a refresh is possible.
+func (s *SessionToken) invalidate(gen uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gen == gen && s.session != nil {
+		s.session = nil
+	}
+	return s.access != ""
+}
+
+// authName names an authenticator's kind for error messages.
+func authName(a Authenticator) string {
+	switch a.(type) {
+	case *keyPair:
+		return "KeyPair"
+	case *bearer:
+		return "Bearer"
+	case *apiKey:
+		return "APIKeyAuth"
+	case *SessionToken:
+		return "SessionToken"
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+// errAuthNotAccepted builds NewClient's error for an authenticator the
+// vendor does not take.
+func errAuthNotAccepted(provider string, a Authenticator, accepted ...string) error {
+	return fmt.Errorf("multiaccount: %s does not accept %s authentication; use one of: %s",
+		provider, authName(a), strings.Join(accepted, ", "))
+}

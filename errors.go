@@ -1,0 +1,253 @@
+package multiaccount
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. Every error the SDK returns for a failed call matches at
+// most one of them with errors.Is, so callers can branch without knowing
+// which vendor answered.
+var (
+	// ErrUnauthorized: the vendor rejected the credentials (or none were set).
+	ErrUnauthorized = errors.New("multiaccount: unauthorized")
+	// ErrForbidden: the credentials are valid but lack the right, or the
+	// caller's IP address is not allowed.
+	ErrForbidden = errors.New("multiaccount: forbidden")
+	// ErrNotFound: the addressed object does not exist.
+	ErrNotFound = errors.New("multiaccount: not found")
+	// ErrConflict: the object already exists or the change conflicts with
+	// the vendor's state.
+	ErrConflict = errors.New("multiaccount: conflict")
+	// ErrRateLimited: a vendor limit was reached, locally or by the server.
+	// The error is a *RateLimitError, which says when to try again.
+	ErrRateLimited = errors.New("multiaccount: rate limited")
+	// ErrUnsupported: the provider's vendor does not offer the operation.
+	// It wraps errors.ErrUnsupported.
+	ErrUnsupported = fmt.Errorf("multiaccount: operation not supported by this provider: %w", errors.ErrUnsupported)
+	// ErrInvalidInput: the input was refused, locally (*ValidationError,
+	// before any I/O) or by the vendor (*APIError).
+	ErrInvalidInput = errors.New("multiaccount: invalid input")
+)
+
+// APIError is a failure reported by the vendor, whether by HTTP status or
+// inside an HTTP 200 body. errors.Is maps it to the matching sentinel.
+type APIError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// Code is the vendor's own error code ("RBC422", "E_SESSION", "1001"),
+	// or "" when the vendor gives none.
+	Code string
+	// Message is the vendor's explanation, bounded in length.
+	Message string
+	// Operation names the SDK call, e.g. "SubAccounts.List".
+	Operation string
+	// Provider names the vendor, e.g. "VoiceTel".
+	Provider string
+
+	kind error // the sentinel this error matches, or nil
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("multiaccount: ")
+	if e.Provider != "" {
+		b.WriteString(e.Provider)
+		b.WriteString(" ")
+	}
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" code ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel this error belongs to.
+func (e *APIError) Is(target error) bool {
+	return e.kind != nil && target == e.kind
+}
+
+// RateLimitError reports that a vendor limit stopped the call.
+// errors.Is(err, ErrRateLimited) holds; a server 429 also unwraps to its
+// *APIError.
+type RateLimitError struct {
+	// RetryAfter is how long until the next attempt can succeed (0 when
+	// unknown).
+	RetryAfter time.Duration
+	// Local is true when the SDK refused before sending anything, because a
+	// client-side limit (or an earlier 429) said the vendor would refuse.
+	Local bool
+	// Operation names the SDK call, e.g. "Agency.Account".
+	Operation string
+	// Endpoint is the limited path, e.g. "/v2.1/account/info/".
+	Endpoint string
+
+	api *APIError // the server's answer when Local is false
+}
+
+func (e *RateLimitError) Error() string {
+	var b strings.Builder
+	b.WriteString("multiaccount: ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	if e.Local {
+		b.WriteString("client-side rate limit")
+	} else {
+		b.WriteString("server rate limit (HTTP 429)")
+	}
+	if e.Endpoint != "" {
+		b.WriteString(" for ")
+		b.WriteString(e.Endpoint)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; next slot in %s", e.RetryAfter.Round(time.Second))
+	}
+	if e.api != nil && e.api.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.api.Message)
+	}
+	return b.String()
+}
+
+// Unwrap exposes ErrRateLimited and, for a server 429, the *APIError.
+func (e *RateLimitError) Unwrap() []error {
+	if e.api != nil {
+		return []error{ErrRateLimited, e.api}
+	}
+	return []error{ErrRateLimited}
+}
+
+// ValidationError reports input refused before any network I/O.
+// errors.Is(err, ErrInvalidInput) holds. It never carries the refused value,
+// which may be a credential.
+type ValidationError struct {
+	// Operation names the SDK call, e.g. "SubAccounts.Create".
+	Operation string
+	// Field names the input, as the Go field or parameter name.
+	Field string
+	// Reason says what was wrong.
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Operation != "" {
+		return "multiaccount: " + e.Operation + ": invalid " + e.Field + ": " + e.Reason
+	}
+	return "multiaccount: invalid " + e.Field + ": " + e.Reason
+}
+
+// Unwrap returns ErrInvalidInput.
+func (e *ValidationError) Unwrap() error { return ErrInvalidInput }
+
+// DecodeError reports a response the SDK could not decode. No partial result
+// is returned with it.
+type DecodeError struct {
+	Operation  string
+	Provider   string
+	StatusCode int
+	// Reason describes the failure without quoting the body (which may
+	// hold credentials).
+	Reason string
+	Err    error
+}
+
+func (e *DecodeError) Error() string {
+	msg := fmt.Sprintf("multiaccount: %s %s: cannot decode HTTP %d response: %s", e.Provider, e.Operation, e.StatusCode, e.Reason)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// invalid builds a *ValidationError.
+func invalid(op, field, reason string) error {
+	return &ValidationError{Operation: op, Field: field, Reason: reason}
+}
+
+// unsupported builds the error for an operation a vendor does not offer.
+func unsupported(provider, op string) error {
+	return fmt.Errorf("multiaccount: %s does not offer %s: %w", provider, op, ErrUnsupported)
+}
+
+// kindForStatus maps an HTTP status to a sentinel when the vendor's own code
+// says nothing more specific.
+func kindForStatus(status int) error {
+	switch status {
+	case http.StatusUnauthorized:
+		return ErrUnauthorized
+	case http.StatusForbidden:
+		return ErrForbidden
+	case http.StatusNotFound:
+		return ErrNotFound
+	case http.StatusConflict:
+		return ErrConflict
+	case http.StatusTooManyRequests:
+		return ErrRateLimited
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return ErrInvalidInput
+	}
+	return nil
+}
+
+// maxMessageLen bounds vendor messages kept in errors, so that a hostile or
+// broken server cannot make error strings arbitrarily large.
+const maxMessageLen = 512
+
+// excerpt returns a bounded, single-line, printable prefix of s.
+func excerpt(s string) string {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() >= maxMessageLen {
+			b.WriteString("…")
+			break
+		}
+		if r < 0x20 || r == 0x7f {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// parseRetryAfter reads a Retry-After header in seconds or HTTP-date form.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > int64(24*time.Hour/time.Second) {
+			s = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}

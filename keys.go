@@ -1,0 +1,27 @@
+package multiaccount
+
+import "context"
+
+// KeysService manages API keys: a Woodpecker company's keys, and VoiceTel's
+// exchange of a username and password for the account's key.
+type KeysService struct{ c *Client }
+
+// List returns a sub-account's API keys. Offered by Woodpecker (the keys of
+// a company, from the companies list).
+func (s *KeysService) List(ctx context.Context, subAccountID string) ([]APIKey, error) {
+	return s.c.v.listKeys(ctx, s.c, subAccountID)
+}
+
+// Create makes an API key for a sub-account, labelled label. It is never
+// sent twice. Offered by Woodpecker.
+func (s *KeysService) Create(ctx context.Context, subAccountID, label string) (*APIKey, error) {
+	return s.c.v.createKey(ctx, s.c, subAccountID, label)
+}
+
+// Exchange returns the API key of the account that username and password
+// log in to; it sends no other credentials. Offered by VoiceTel, which
+// allows 6 calls per hour per IP address (shared with cdr, info and mrc
+// accounting per endpoint); it is never sent twice.
+func (s *KeysService) Exchange(ctx context.Context, username, password string) (*APIKey, error) {
+	return s.c.v.exchangeKey(ctx, s.c, username, password)
+}

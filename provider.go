@@ -1,0 +1,124 @@
+package multiaccount
+
+import (
+	"context"
+)
+
+// Provider is one vendor's API: its default base URL, paths, authentication,
+// encodings, error envelope and published limits. Get one from VoiceTel,
+// Kaleyra, SerwerSMS, CallTrackingMetrics or Woodpecker.
+type Provider struct{ v vendor }
+
+// Name returns the vendor's name, e.g. "VoiceTel".
+func (p Provider) Name() string {
+	if p.v == nil {
+		return ""
+	}
+	return p.v.name()
+}
+
+// vendor is one vendor's wire mapping. Each lives in its own file and embeds
+// notOffered, so that what the vendor lacks answers ErrUnsupported without
+// I/O.
+type vendor interface {
+	name() string
+	defaultBaseURL() string
+	// maxInFlight is the default cap on requests in flight per credential
+	// and host (0: none).
+	maxInFlight() int
+	// bindAuth checks that the vendor accepts a and returns it placed as
+	// the vendor wants (e.g. an API key bound to the vendor's header).
+	bindAuth(c *Client, a Authenticator) (Authenticator, error)
+	// parseError returns the vendor's failure in a response (whatever its
+	// status, as some vendors fail under HTTP 200), or nil for a success.
+	// A nil result for a non-2xx status yields a generic *APIError.
+	parseError(status int, body []byte) *APIError
+
+	operations
+}
+
+// operations are the calls behind the services, one per service method.
+type operations interface {
+	listSubAccounts(ctx context.Context, c *Client, o ListOptions) (*SubAccountPage, error)
+	getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error)
+	createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error)
+	updateSubAccount(ctx context.Context, c *Client, id string, in *SubAccountUpdate) (*SubAccount, error)
+	deleteSubAccount(ctx context.Context, c *Client, id string) error
+	setLimit(ctx context.Context, c *Client, id string, l MessageLimit) error
+
+	listKeys(ctx context.Context, c *Client, subAccountID string) ([]APIKey, error)
+	createKey(ctx context.Context, c *Client, subAccountID, label string) (*APIKey, error)
+	exchangeKey(ctx context.Context, c *Client, username, password string) (*APIKey, error)
+
+	// callsPage returns one page of calls and the cursor of the next
+	// ("" after the last).
+	callsPage(ctx context.Context, c *Client, q CallQuery, cursor string) ([]*CallRecord, string, error)
+	recurringCharges(ctx context.Context, c *Client) (*Charges, error)
+
+	session(ctx context.Context, c *Client) (*Session, error)
+	account(ctx context.Context, c *Client) (*Account, error)
+	sipRegistration(ctx context.Context, c *Client) (*SIPRegistration, error)
+	signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error)
+	recoverAccount(ctx context.Context, c *Client, email string) error
+	addProspects(ctx context.Context, c *Client, companyID string, ps []Prospect, o ProspectOptions) error
+}
+
+// notOffered answers every operation with ErrUnsupported. Vendors embed it
+// and override what they offer.
+type notOffered struct{ vendorName string }
+
+func (n notOffered) name() string       { return n.vendorName }
+func (n notOffered) maxInFlight() int   { return 0 }
+func (n notOffered) no(op string) error { return unsupported(n.vendorName, op) }
+
+func (n notOffered) listSubAccounts(context.Context, *Client, ListOptions) (*SubAccountPage, error) {
+	return nil, n.no("SubAccounts.List")
+}
+func (n notOffered) getSubAccount(context.Context, *Client, string) (*SubAccount, error) {
+	return nil, n.no("SubAccounts.Get")
+}
+func (n notOffered) createSubAccount(context.Context, *Client, *SubAccountCreate) (*SubAccount, error) {
+	return nil, n.no("SubAccounts.Create")
+}
+func (n notOffered) updateSubAccount(context.Context, *Client, string, *SubAccountUpdate) (*SubAccount, error) {
+	return nil, n.no("SubAccounts.Update")
+}
+func (n notOffered) deleteSubAccount(context.Context, *Client, string) error {
+	return n.no("SubAccounts.Delete")
+}
+func (n notOffered) setLimit(context.Context, *Client, string, MessageLimit) error {
+	return n.no("SubAccounts.SetLimit")
+}
+func (n notOffered) listKeys(context.Context, *Client, string) ([]APIKey, error) {
+	return nil, n.no("Keys.List")
+}
+func (n notOffered) createKey(context.Context, *Client, string, string) (*APIKey, error) {
+	return nil, n.no("Keys.Create")
+}
+func (n notOffered) exchangeKey(context.Context, *Client, string, string) (*APIKey, error) {
+	return nil, n.no("Keys.Exchange")
+}
+func (n notOffered) callsPage(context.Context, *Client, CallQuery, string) ([]*CallRecord, string, error) {
+	return nil, "", n.no("Records.Calls")
+}
+func (n notOffered) recurringCharges(context.Context, *Client) (*Charges, error) {
+	return nil, n.no("Records.RecurringCharges")
+}
+func (n notOffered) session(context.Context, *Client) (*Session, error) {
+	return nil, n.no("Agency.Session")
+}
+func (n notOffered) account(context.Context, *Client) (*Account, error) {
+	return nil, n.no("Agency.Account")
+}
+func (n notOffered) sipRegistration(context.Context, *Client) (*SIPRegistration, error) {
+	return nil, n.no("Agency.SIPRegistration")
+}
+func (n notOffered) signup(context.Context, *Client, *Signup) (*NewAccount, error) {
+	return nil, n.no("Agency.Signup")
+}
+func (n notOffered) recoverAccount(context.Context, *Client, string) error {
+	return n.no("Agency.Recover")
+}
+func (n notOffered) addProspects(context.Context, *Client, string, []Prospect, ProspectOptions) error {
+	return n.no("Agency.AddProspects")
+}

@@ -1,0 +1,285 @@
+package multiaccount
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// RetryPolicy says how a Client retries. Retries follow the operation, not
+// the HTTP method (VoiceTel and SerwerSMS read with POST):
+//
+//   - Reads are retried on connection errors, HTTP 429, 502, 503 and 504.
+//   - Operations that create, bill or exchange credentials are never sent
+//     twice, except when the request provably never left the machine (the
+//     connection could not be dialled) or the server answered 429 (it did
+//     not act on the request).
+//   - A Retry-After header (seconds or HTTP date) is honoured when it is at
+//     most MaxRetryAfter; a longer one ends the call at once with the error,
+//     it is never slept on.
+//   - Otherwise waits grow exponentially from MinWait to MaxWait with full
+//     jitter (a random wait between 0 and the exponential bound).
+//   - A cancelled context ends every wait at once.
+//
+// The defaults (DefaultRetryPolicy) are 3 retries, MinWait 500ms, MaxWait
+// 30s and MaxRetryAfter 1 minute. In WithRetry, zero durations take these
+// defaults; MaxRetries is taken as given, so 0 disables retries.
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt.
+	MaxRetries int
+	// MinWait and MaxWait bound the exponential backoff.
+	MinWait, MaxWait time.Duration
+	// MaxRetryAfter is the longest server-requested wait that is honoured.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetryPolicy returns the policy a Client uses unless WithRetry says
+// otherwise.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second, MaxRetryAfter: time.Minute}
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MinWait == 0 {
+		p.MinWait = d.MinWait
+	}
+	if p.MaxWait == 0 {
+		p.MaxWait = d.MaxWait
+	}
+	if p.MaxWait < p.MinWait {
+		p.MaxWait = p.MinWait
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+// backoff returns the wait before retry number attempt (0-based): full
+// jitter over an exponential bound.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	bound := p.MinWait
+	for i := 0; i < attempt && bound < p.MaxWait; i++ {
+		bound *= 2
+	}
+	if bound > p.MaxWait {
+		bound = p.MaxWait
+	}
+	if bound <= 0 {
+		return 0
+	}
+	return rand.N(bound + 1)
+}
+
+// newRetryClient wraps the inner HTTP client: go-retryablehttp drives the
+// attempts with our policy, and attemptTransport runs under it so that
+// every attempt takes a limiter slot and is authenticated and logged.
+func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
+	hc := &http.Client{}
+	if inner != nil {
+		cp := *inner
+		hc = &cp
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = &attemptTransport{next: next}
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil,
+		RetryWaitMin: c.retry.MinWait,
+		RetryWaitMax: c.retry.MaxWait,
+		RetryMax:     c.retry.MaxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		// Keep the last response: the pipeline reads the vendor's error
+		// from it instead of a generic "giving up" error.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			if err != nil && resp != nil {
+				resp.Body.Close()
+				return nil, err
+			}
+			return resp, err
+		},
+	}
+}
+
+// checkRetry decides whether an attempt's outcome is retried.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	if st == nil {
+		return false, err
+	}
+	r := st.r
+	if err != nil {
+		var rl *RateLimitError
+		var ae *authError
+		if errors.As(err, &rl) || errors.As(err, &ae) {
+			return false, err
+		}
+		return neverSent(err) || r.repeatable, nil
+	}
+	if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()); ok && wait > c.retry.MaxRetryAfter {
+		return false, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		// On a windowed endpoint the 429 blocks the window instead.
+		return r.window.n == 0, nil
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return r.repeatable, nil
+	}
+	if r.retryOn != nil && resp.StatusCode >= 400 {
+		b, rerr := readBounded(resp.Body, c.maxBody)
+		resp.Body.Close()
+		if rerr != nil {
+			resp.Body = io.NopCloser(errReader{rerr})
+			return false, nil
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		return r.retryOn(resp.StatusCode, b), nil
+	}
+	return false, nil
+}
+
+// errReader replays a read error to whoever reads the body next.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// backoff honours a server's Retry-After (already checked against the cap)
+// and otherwise uses the policy's jittered exponential wait.
+func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()); ok {
+			return wait
+		}
+	}
+	return c.retry.backoff(attempt)
+}
+
+// neverSent reports whether err proves the request never left the machine:
+// the connection could not be dialled.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// attemptTransport runs once per attempt, retries included: it takes the
+// rate-limit slot (vendors count attempts), caps requests in flight,
+// authenticates and logs.
+type attemptTransport struct{ next http.RoundTripper }
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st, ok := ctx.Value(callStateKey{}).(*callState)
+	if !ok {
+		return t.next.RoundTrip(req)
+	}
+	c, r := st.c, st.r
+	st.attempt++
+	if err := c.takeSlot(ctx, r); err != nil {
+		return nil, err
+	}
+	auth := c.auth
+	if r.auth != nil {
+		auth = r.auth
+	}
+	if r.noAuth {
+		auth = nil
+	}
+	release, err := c.acquireInFlight(ctx, auth)
+	if err != nil {
+		return nil, err
+	}
+	out := req.Clone(ctx)
+	if auth != nil {
+		if err := auth.Authenticate(out); err != nil {
+			release()
+			var rl *RateLimitError
+			if errors.As(err, &rl) || ctx.Err() != nil {
+				return nil, err
+			}
+			return nil, &authError{fmt.Errorf("multiaccount: %s %s: authenticate: %w", c.v.name(), r.op, err)}
+		}
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(out)
+	c.logAttempt(ctx, st, out, resp, err, time.Since(start))
+	if err != nil {
+		release()
+		return nil, err
+	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+	return resp, nil
+}
+
+// releasingBody frees the in-flight slot when the body is closed.
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
+}
+
+// logAttempt writes the one debug line per attempt. It logs the path
+// without its query, and for a failure only the kind of failure: error
+// texts from some transports include the full URL.
+func (c *Client) logAttempt(ctx context.Context, st *callState, req *http.Request, resp *http.Response, err error, d time.Duration) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("provider", c.v.name()),
+		slog.String("operation", st.r.op),
+		slog.String("method", req.Method),
+		slog.String("host", req.URL.Host),
+		slog.String("path", req.URL.EscapedPath()),
+		slog.Int("attempt", st.attempt),
+		slog.Duration("duration", d),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	} else {
+		attrs = append(attrs, slog.Int("status", 0), slog.String("failure", failureKind(ctx, err)))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "multiaccount attempt", attrs...)
+}
+
+// failureKind classifies a transport failure without quoting it.
+func failureKind(ctx context.Context, err error) string {
+	var ne net.Error
+	switch {
+	case ctx.Err() != nil:
+		return "context done"
+	case neverSent(err):
+		return "dial failed"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed"
+	}
+	return "transport error"
+}

@@ -1,0 +1,113 @@
+package multiaccount
+
+import (
+	"context"
+	"errors"
+	"iter"
+)
+
+// SubAccountsService manages the agency's sub-accounts: Kaleyra
+// sub-accounts, SerwerSMS sub-accounts, Woodpecker companies,
+// CallTrackingMetrics accounts and VoiceTel sub-accounts (create only).
+type SubAccountsService struct{ c *Client }
+
+// List returns one page of sub-accounts; nil opts asks for the first page
+// at the vendor's default size. Offered by Kaleyra, SerwerSMS, Woodpecker
+// and CallTrackingMetrics.
+func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubAccountPage, error) {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.PageSize < 0 {
+		return nil, invalid("SubAccounts.List", "PageSize", "is negative")
+	}
+	return s.c.v.listSubAccounts(ctx, s.c, o)
+}
+
+// All iterates over every sub-account, fetching pages lazily: breaking out
+// of the loop sends no further request. A failure is yielded once, as the
+// last element.
+func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*SubAccount, error] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return paginate("SubAccounts.All", o.Cursor, func(cursor string) ([]*SubAccount, string, error) {
+		o.Cursor = cursor
+		p, err := s.List(ctx, &o)
+		if err != nil {
+			return nil, "", err
+		}
+		return p.Items, p.NextCursor, nil
+	})
+}
+
+// Get returns one sub-account. Offered by Kaleyra, SerwerSMS, Woodpecker
+// (from the companies list) and CallTrackingMetrics.
+func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, error) {
+	return s.c.v.getSubAccount(ctx, s.c, id)
+}
+
+// Create makes a sub-account. Each vendor requires its own fields (see
+// SubAccountCreate); missing ones give a *ValidationError before any I/O.
+// A create is never sent twice. Offered by VoiceTel (administrator key),
+// Kaleyra, SerwerSMS and Woodpecker (billed per company).
+func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (*SubAccount, error) {
+	if in == nil {
+		return nil, invalid("SubAccounts.Create", "in", "is nil")
+	}
+	return s.c.v.createSubAccount(ctx, s.c, in)
+}
+
+// Update changes the fields set in u and returns the sub-account. Offered
+// by Kaleyra.
+func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccountUpdate) (*SubAccount, error) {
+	if u == nil {
+		return nil, invalid("SubAccounts.Update", "u", "is nil")
+	}
+	return s.c.v.updateSubAccount(ctx, s.c, id, u)
+}
+
+// Delete removes a sub-account. Offered by Kaleyra and SerwerSMS.
+func (s *SubAccountsService) Delete(ctx context.Context, id string) error {
+	return s.c.v.deleteSubAccount(ctx, s.c, id)
+}
+
+// SetLimit sets a sub-account's message limit for one message type.
+// Offered by SerwerSMS.
+func (s *SubAccountsService) SetLimit(ctx context.Context, id string, l MessageLimit) error {
+	return s.c.v.setLimit(ctx, s.c, id, l)
+}
+
+// errNoProgress ends an iteration whose vendor returned the same page again.
+var errNoProgress = errors.New("the vendor returned a page that makes no progress")
+
+// paginate turns a page fetcher into a lazy iterator. A page that returns
+// a next cursor but no items, or the cursor it was given, ends the
+// iteration with an error instead of looping forever.
+func paginate[T any](op, cursor string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for {
+			items, next, err := fetch(cursor)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
+			if next == cursor || len(items) == 0 {
+				yield(zero, &DecodeError{Operation: op, Reason: "pagination stalled", Err: errNoProgress})
+				return
+			}
+			cursor = next
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package multiaccount
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// ListOptions selects one page of a list. A nil *ListOptions asks for the
+// first page at the vendor's default size.
+type ListOptions struct {
+	// PageSize is the number of items per page; 0 means the vendor's
+	// default. Ignored where the vendor does not page.
+	PageSize int
+	// Cursor is the opaque NextCursor of the previous page; "" for the
+	// first page.
+	Cursor string
+}
+
+// SubAccountPage is one page of sub-accounts.
+type SubAccountPage struct {
+	Items []*SubAccount
+	// Total is the number of sub-accounts across all pages, or -1 when the
+	// vendor does not say. Where the vendor does not page it is len(Items).
+	Total int
+	// NextCursor fetches the next page; "" on the last page.
+	NextCursor string
+}
+
+// SubAccount is one sub-account (a company, for Woodpecker; an account of
+// the agency, for CallTrackingMetrics). IDs are strings whatever the vendor
+// uses.
+type SubAccount struct {
+	ID       string
+	Name     string
+	Username string
+	Email    string
+	Phone    string
+	Status   string
+	// APIKeys are the sub-account's own keys, where the vendor lists them.
+	APIKeys []APIKey
+	// Password is set only when the vendor returns a generated one.
+	Password Secret
+	// Balance is the account's balance where the vendor reports one.
+	Balance *float64
+	// Raw is the vendor's object, with credential fields replaced by
+	// "[REDACTED]".
+	Raw json.RawMessage
+}
+
+// SubAccountCreate describes a sub-account to create. Each field says which
+// vendors use it; a field the chosen vendor requires but that is empty gives
+// a *ValidationError before any request.
+type SubAccountCreate struct {
+	// Name: VoiceTel (required), Kaleyra account_name (required),
+	// Woodpecker company name (required), SerwerSMS (optional).
+	Name string
+	// Username: VoiceTel (required, 10 digits), SerwerSMS
+	// subaccount_username (required, 3–20 of a-z A-Z 0-9 _ @ .).
+	Username string
+	// Email: VoiceTel and Kaleyra (required), SerwerSMS (optional).
+	Email string
+	// Phone: SerwerSMS (optional).
+	Phone string
+	// Password: SerwerSMS subaccount_password (required, 3–20 characters).
+	Password Secret
+	// TemplateID: SerwerSMS subaccount_id, the sub-account whose rights are
+	// copied (required).
+	TemplateID string
+	// MasterAccount: VoiceTel billing account (optional, 10 digits).
+	MasterAccount string
+	// Country: Kaleyra country_iso_code (required, two letters).
+	Country string
+	// Channels: Kaleyra channels, e.g. ["sms"] (required).
+	Channels []string
+	// CreditType: Kaleyra subaccount_credit_type, "assigned" or "shared"
+	// (required).
+	CreditType string
+}
+
+// SubAccountUpdate changes a sub-account. Only the fields that are set
+// (non-nil) are sent, zero values included.
+type SubAccountUpdate struct {
+	// Name: Kaleyra account_name.
+	Name *string
+	// Email: Kaleyra email.
+	Email *string
+	// LowBalanceAlert: Kaleyra low_balance_alert.
+	LowBalanceAlert *bool
+	// Status: Kaleyra status, e.g. "active" or "inactive".
+	Status *string
+}
+
+// MessageLimit is a per-type message limit (SerwerSMS: Type is one of eco,
+// full, voice, mms, hlr; Value ≥ 0).
+type MessageLimit struct {
+	Type  string
+	Value int
+}
+
+// APIKey is an API key. Key is a Secret: it prints as "[REDACTED]".
+type APIKey struct {
+	Key   Secret
+	Label string
+	Raw   json.RawMessage
+}
+
+// CallQuery selects call records.
+type CallQuery struct {
+	// AccountID is the sub-account whose calls are listed (required for
+	// CallTrackingMetrics; VoiceTel lists the key's own account).
+	AccountID string
+	// Start and End bound the calls. Where the vendor filters by date, both
+	// become UTC dates and End's date is included. Zero means the vendor's
+	// default.
+	Start, End time.Time
+	// PageSize is the number of records per request where the vendor pages.
+	PageSize int
+}
+
+// CallRecord is one call.
+type CallRecord struct {
+	ID        string
+	AccountID string
+	From      string
+	To        string
+	Start     time.Time
+	Duration  time.Duration
+	Raw       json.RawMessage
+}
+
+// Charges are recurring charges: one item per service and their total.
+type Charges struct {
+	Items []Charge
+	Total float64
+}
+
+// Charge is one recurring charge.
+type Charge struct {
+	Description string
+	Amount      float64
+}
+
+// Account is the account the credentials belong to.
+type Account struct {
+	Name     string
+	Username string
+	Email    string
+	Balance  *float64
+	// Enabled reports whether the vendor has the account enabled.
+	Enabled bool
+	// Created is when the account was created (zero if unknown).
+	Created time.Time
+	Raw     json.RawMessage
+}
+
+// SIPRegistration is the account's current SIP registration.
+type SIPRegistration struct {
+	URI   string
+	Agent string
+	Raw   json.RawMessage
+}
+
+// Signup describes a new top-level account (VoiceTel signup).
+type Signup struct {
+	Name  string
+	Email string
+	// Promo is an optional promotional code.
+	Promo string
+}
+
+// NewAccount is an account made by Agency.Signup.
+type NewAccount struct {
+	Username string
+	Password Secret
+	Raw      json.RawMessage
+}
+
+// Prospect is one prospect for a Woodpecker global list.
+type Prospect struct {
+	Email     string
+	FirstName string
+	LastName  string
+	Company   string
+	// Fields are further prospect fields by their vendor name (e.g.
+	// "website", "snippet1").
+	Fields map[string]string
+}
+
+// ProspectOptions tune Agency.AddProspects.
+type ProspectOptions struct {
+	// Update edits prospects that already exist; otherwise they are left.
+	Update bool
+}

@@ -1,0 +1,446 @@
+package multiaccount
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// VoiceTel is VoiceTel's Account API v2.1 (https://api.voicetel.com).
+// Authenticate with Bearer(apiKey); Keys.Exchange, Agency.Signup and
+// Agency.Recover need no key.
+//
+// The vendor allows 6 requests per hour per IP address on each of apikey/
+// (Keys.Exchange), cdr/ (Records.Calls), info/ (Agency.Account) and mrc/
+// (Records.RecurringCharges). The Client enforces this exactly, shared by
+// every Client in the process that talks to the same host: see
+// WithRateLimitWait.
+//
+// Offered: SubAccounts.Create (administrator key), Keys.Exchange,
+// Records.Calls, Records.RecurringCharges, Agency.Account,
+// Agency.SIPRegistration, Agency.Signup, Agency.Recover.
+func VoiceTel() Provider { return Provider{v: voiceTel{notOffered{"VoiceTel"}}} }
+
+type voiceTel struct{ notOffered }
+
+// voiceTelHourly is the vendor's limit on apikey/, cdr/, info/ and mrc/.
+var voiceTelHourly = windowLimit{n: 6, per: time.Hour}
+
+func (voiceTel) defaultBaseURL() string { return "https://api.voicetel.com" }
+
+func (v voiceTel) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
+	switch a.(type) {
+	case *keyPair, *apiKey, *SessionToken:
+		return nil, errAuthNotAccepted(v.name(), a, "Bearer")
+	}
+	return a, nil
+}
+
+// voiceTelEnvelope is the status part of every answer; statusCode is a
+// string ("200", "400").
+type voiceTelEnvelope struct {
+	StatusCode  flexString `json:"statusCode"`
+	Status      string     `json:"status"`
+	Message     string     `json:"message"`
+	Requirement string     `json:"requirement"`
+}
+
+func (voiceTel) parseError(status int, body []byte) *APIError {
+	var env voiceTelEnvelope
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	code, _ := strconv.Atoi(string(env.StatusCode))
+	failed := status >= 400 || code >= 400 || strings.EqualFold(env.Status, "error")
+	if !failed {
+		return nil
+	}
+	msg := env.Message
+	if env.Requirement != "" {
+		msg += ": " + env.Requirement
+	}
+	e := &APIError{StatusCode: status, Code: string(env.StatusCode), Message: excerpt(msg)}
+	if status < 400 && code >= 400 {
+		// A failure inside an HTTP 200 body: its own code decides.
+		e.kind = kindForStatus(code)
+		if code == http.StatusTooManyRequests {
+			e.StatusCode = code
+		}
+	}
+	return e
+}
+
+// voiceTelRequest builds a POST to /v2.1/account/<op>/ with fields as the
+// JSON body. For keyed operations the Bearer key also goes in the body as
+// "apikey": v2.1's schema requires it there, and the vendor lets the header
+// win when both are present.
+func (voiceTel) request(c *Client, op, action string, keyed bool, fields map[string]any) (*request, error) {
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	if keyed {
+		if c.auth == nil {
+			return nil, fmt.Errorf("multiaccount: VoiceTel %s needs an API key: use WithAuth(Bearer(key)): %w", op, ErrUnauthorized)
+		}
+		if b, ok := c.auth.(*bearer); ok {
+			fields["apikey"] = b.token.Reveal()
+		}
+	}
+	r, err := newJSONRequest(op, http.MethodPost, "v2.1/account/"+action+"/", fields)
+	if err != nil {
+		return nil, err
+	}
+	r.noAuth = !keyed
+	return r, nil
+}
+
+// voiceTelRedact are the credential fields blanked in Raw.
+var voiceTelRedact = []string{"password", "apikey"}
+
+func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
+	const op = "SubAccounts.Create"
+	if in.Name == "" {
+		return nil, invalid(op, "Name", "is empty")
+	}
+	if err := checkText(op, "Name", in.Name, 200); err != nil {
+		return nil, err
+	}
+	if !digits(in.Username, 10) {
+		return nil, invalid(op, "Username", "must be exactly 10 digits")
+	}
+	if err := checkEmail(op, "Email", in.Email); err != nil {
+		return nil, err
+	}
+	if in.MasterAccount != "" && !digits(in.MasterAccount, 10) {
+		return nil, invalid(op, "MasterAccount", "must be exactly 10 digits")
+	}
+	if err := unusedFields(op, "VoiceTel", map[string]bool{
+		"Phone": in.Phone != "", "Password": in.Password != "", "TemplateID": in.TemplateID != "",
+		"Country": in.Country != "", "Channels": len(in.Channels) > 0, "CreditType": in.CreditType != "",
+	}); err != nil {
+		return nil, err
+	}
+	fields := map[string]any{"name": in.Name, "username": json.Number(in.Username), "email": in.Email}
+	if in.MasterAccount != "" {
+		fields["masterAccount"] = json.Number(in.MasterAccount)
+	}
+	r, err := v.request(c, op, "add", true, fields)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Account json.RawMessage `json:"account"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	var a struct {
+		Name     string     `json:"name"`
+		Username flexString `json:"username"`
+		Password string     `json:"password"`
+		Email    string     `json:"email"`
+	}
+	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
+		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no account in the answer"}
+	}
+	return &SubAccount{
+		ID: string(a.Username), Username: string(a.Username), Name: a.Name, Email: a.Email,
+		Password: Secret(a.Password), Raw: redactJSON(out.Account, voiceTelRedact...),
+	}, nil
+}
+
+func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password string) (*APIKey, error) {
+	const op = "Keys.Exchange"
+	if !digits(username, 10) {
+		return nil, invalid(op, "username", "must be exactly 10 digits")
+	}
+	if password == "" {
+		return nil, invalid(op, "password", "is empty")
+	}
+	if err := checkText(op, "password", password, 200); err != nil {
+		return nil, err
+	}
+	r, err := v.request(c, op, "apikey", false, map[string]any{"username": json.Number(username), "password": password})
+	if err != nil {
+		return nil, err
+	}
+	r.window = voiceTelHourly
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		APIKey string `json:"apikey"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	if out.APIKey == "" {
+		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no apikey in the answer"}
+	}
+	return &APIKey{Key: Secret(out.APIKey), Raw: redactJSON(resp.body, voiceTelRedact...)}, nil
+}
+
+// voiceTelCDR is one call detail record. The v2.1 document leaves the item
+// untyped; this follows the vendor's v2.2 sample ({id, key, value:{cid,
+// dst, dur, …}}) and also accepts the fields flat, as no public source
+// settles v2.1's shape (unconfirmed).
+type voiceTelCDR struct {
+	ID    flexString      `json:"id"`
+	Key   json.RawMessage `json:"key"`
+	Value *voiceTelCDR    `json:"value"`
+	CID   flexString      `json:"cid"`
+	Dst   flexString      `json:"dst"`
+	Dur   flexFloat       `json:"dur"`
+	Start json.RawMessage `json:"start"`
+	Time  json.RawMessage `json:"time"`
+}
+
+func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, _ string) ([]*CallRecord, string, error) {
+	const op = "Records.Calls"
+	if q.AccountID != "" {
+		return nil, "", invalid(op, "AccountID", "VoiceTel lists the key's own account; leave it empty")
+	}
+	// The vendor documents the defaults backwards (start = now, end = 24 h
+	// ago); the SDK sends start as the earlier bound.
+	fields := map[string]any{}
+	if !q.Start.IsZero() {
+		fields["start"] = q.Start.Unix()
+	}
+	if !q.End.IsZero() {
+		fields["end"] = q.End.Unix()
+	}
+	r, err := v.request(c, op, "cdr", true, fields)
+	if err != nil {
+		return nil, "", err
+	}
+	r.window, r.repeatable = voiceTelHourly, true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, "", err
+	}
+	var out struct {
+		CDR []json.RawMessage `json:"cdr"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, "", err
+	}
+	recs := make([]*CallRecord, 0, len(out.CDR))
+	for i, raw := range out.CDR {
+		var cdr voiceTelCDR
+		if err := json.Unmarshal(raw, &cdr); err != nil {
+			return nil, "", &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: fmt.Sprintf("record %d", i), Err: err}
+		}
+		f := cdr
+		if cdr.Value != nil {
+			f = *cdr.Value
+		}
+		start := unixOrRFC3339(f.Start)
+		if start.IsZero() {
+			start = unixOrRFC3339(f.Time)
+		}
+		recs = append(recs, &CallRecord{
+			ID: string(cdr.ID), From: string(f.CID), To: string(f.Dst), Start: start,
+			Duration: time.Duration(float64(f.Dur) * float64(time.Second)),
+			Raw:      redactJSON(raw, voiceTelRedact...),
+		})
+	}
+	return recs, "", nil
+}
+
+// unixOrRFC3339 reads a time given as Unix seconds (number or string) or
+// as RFC 3339; anything else is the zero time.
+func unixOrRFC3339(raw json.RawMessage) time.Time {
+	if len(raw) == 0 {
+		return time.Time{}
+	}
+	var s flexString
+	if json.Unmarshal(raw, &s) != nil || s == "" {
+		return time.Time{}
+	}
+	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
+		return time.Unix(n, 0).UTC()
+	}
+	if t, err := time.Parse(time.RFC3339, string(s)); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
+	const op = "Agency.Account"
+	r, err := v.request(c, op, "info", true, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.window, r.repeatable = voiceTelHourly, true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Account []json.RawMessage `json:"account"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	if len(out.Account) == 0 {
+		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "the account array is empty"}
+	}
+	var a struct {
+		Name     string     `json:"name"`
+		Username flexString `json:"username"`
+		Email    string     `json:"email"`
+		Enabled  bool       `json:"enabled"`
+		Created  string     `json:"created"`
+		Cash     *flexFloat `json:"cash"`
+	}
+	if err := json.Unmarshal(out.Account[0], &a); err != nil {
+		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "account record", Err: err}
+	}
+	acct := &Account{Name: a.Name, Username: string(a.Username), Email: a.Email, Enabled: a.Enabled,
+		Raw: redactJSON(out.Account[0], voiceTelRedact...)}
+	if a.Cash != nil {
+		b := float64(*a.Cash)
+		acct.Balance = &b
+	}
+	if t, err := time.Parse(time.RFC3339, a.Created); err == nil {
+		acct.Created = t
+	}
+	return acct, nil
+}
+
+func (v voiceTel) recurringCharges(ctx context.Context, c *Client) (*Charges, error) {
+	const op = "Records.RecurringCharges"
+	r, err := v.request(c, op, "mrc", true, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.window, r.repeatable = voiceTelHourly, true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	// mrc is a mixed array: {"<service>": sum} per service, {"did": sum},
+	// and {"total": n}.
+	var out struct {
+		MRC []map[string]flexFloat `json:"mrc"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	ch := &Charges{Items: []Charge{}}
+	haveTotal := false
+	var sum float64
+	for _, entry := range out.MRC {
+		keys := make([]string, 0, len(entry))
+		for k := range entry {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			amount := float64(entry[k])
+			if k == "total" {
+				ch.Total, haveTotal = amount, true
+				continue
+			}
+			ch.Items = append(ch.Items, Charge{Description: k, Amount: amount})
+			sum += amount
+		}
+	}
+	if !haveTotal {
+		ch.Total = sum
+	}
+	return ch, nil
+}
+
+func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistration, error) {
+	const op = "Agency.SIPRegistration"
+	r, err := v.request(c, op, "registration", true, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.repeatable = true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Account json.RawMessage `json:"account"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	var reg struct {
+		URI   string `json:"uri"`
+		Agent string `json:"agent"`
+	}
+	if len(out.Account) == 0 || json.Unmarshal(out.Account, &reg) != nil {
+		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no registration object in the answer"}
+	}
+	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: redactJSON(out.Account, voiceTelRedact...)}, nil
+}
+
+func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error) {
+	const op = "Agency.Signup"
+	if in.Name == "" {
+		return nil, invalid(op, "Name", "is empty")
+	}
+	if err := checkText(op, "Name", in.Name, 200); err != nil {
+		return nil, err
+	}
+	if err := checkEmail(op, "Email", in.Email); err != nil {
+		return nil, err
+	}
+	fields := map[string]any{"name": in.Name, "email": in.Email}
+	if in.Promo != "" {
+		if err := checkText(op, "Promo", in.Promo, 64); err != nil {
+			return nil, err
+		}
+		fields["promo"] = in.Promo
+	}
+	r, err := v.request(c, op, "signup", false, fields)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Account json.RawMessage `json:"account"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	var a struct {
+		Username flexString `json:"username"`
+		Password string     `json:"password"`
+	}
+	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
+		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no account in the answer"}
+	}
+	return &NewAccount{Username: string(a.Username), Password: Secret(a.Password), Raw: redactJSON(out.Account, voiceTelRedact...)}, nil
+}
+
+func (v voiceTel) recoverAccount(ctx context.Context, c *Client, email string) error {
+	const op = "Agency.Recover"
+	if err := checkEmail(op, "email", email); err != nil {
+		return err
+	}
+	r, err := v.request(c, op, "recover", false, map[string]any{"email": email})
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, r)
+	return err
+}
