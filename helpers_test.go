@@ -304,3 +304,20 @@ func assertNoCanary(t *testing.T, canaries []string, logs string, errs []error, 
 		}
 	}
 }
+
+// assertRawRedacted checks that a Raw object is JSON and does not carry the
+// credential value.
+func assertRawRedacted(t *testing.T, raw json.RawMessage, credential string) {
+	t.Helper()
+	if !json.Valid(raw) {
+		t.Fatalf("Raw is not JSON: %s", raw)
+	}
+	if strings.Contains(string(raw), credential) {
+		t.Errorf("Raw carries a credential: %s", raw)
+	}
+	if !strings.Contains(string(raw), redacted) {
+		t.Errorf("Raw has no [REDACTED] in place of the credential: %s", raw)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

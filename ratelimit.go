@@ -34,19 +34,19 @@ type windowLimit struct {
 }
 
 // slidingWindow enforces a windowLimit exactly. It remembers the times of
-// the last n attempts (reservations included, which may lie in the future);
-// a new attempt may go at the earliest moment the n-th most recent one is
-// per old. That admits n back-to-back attempts and the next one the instant
-// the first leaves the window, and never n+1 in any window.
+// the attempts of the last period (reservations included, which may lie in
+// the future); a new attempt may go at the earliest moment the n-th most
+// recent one is per old. That admits n back-to-back attempts and the next
+// one the instant the first leaves the window, and never n+1 in any window.
 //
 // A token bucket cannot say this: with burst n and one token every per/n it
 // admits n at once and then one more every per/n, which is 2n-1 in the first
 // period (11 for VoiceTel's 6 per hour), and with a refill of per it wastes
-// capacity instead. The exact window costs n timestamps per endpoint.
+// capacity instead. The exact window costs a few timestamps per endpoint.
 type slidingWindow struct {
 	mu      sync.Mutex
 	lim     windowLimit
-	times   []time.Time // sorted, at most lim.n
+	times   []time.Time // sorted; none older than one period before the last reservation
 	blocked time.Time   // a server 429 closed the window until then
 }
 
@@ -56,13 +56,27 @@ type slidingWindow struct {
 func (w *slidingWindow) reserve(now time.Time, maxWait time.Duration) (at time.Time, wait time.Duration, ok bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	// Attempts a full period old no longer count.
+	drop := 0
+	for drop < len(w.times) && !w.times[drop].Add(w.lim.per).After(now) {
+		drop++
+	}
+	w.times = append(w.times[:0], w.times[drop:]...)
+
 	at = now
 	if w.blocked.After(at) {
 		at = w.blocked
 	}
-	if len(w.times) >= w.lim.n {
-		if free := w.times[len(w.times)-w.lim.n].Add(w.lim.per); free.After(at) {
-			at = free
+	if k := len(w.times); k > 0 {
+		// Never book before an existing booking: the list stays sorted
+		// and every window around the new slot is the one checked below.
+		if w.times[k-1].After(at) {
+			at = w.times[k-1]
+		}
+		if k >= w.lim.n {
+			if free := w.times[k-w.lim.n].Add(w.lim.per); free.After(at) {
+				at = free
+			}
 		}
 	}
 	wait = at.Sub(now)
@@ -70,9 +84,6 @@ func (w *slidingWindow) reserve(now time.Time, maxWait time.Duration) (at time.T
 		return at, wait, false
 	}
 	w.times = append(w.times, at)
-	if len(w.times) > w.lim.n {
-		w.times = append(w.times[:0], w.times[len(w.times)-w.lim.n:]...)
-	}
 	return at, wait, true
 }
 

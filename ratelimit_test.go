@@ -1,0 +1,327 @@
+package multiaccount
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// infoN calls Agency.Account n times and returns the errors.
+func infoN(c *Client, n int) []error {
+	errs := make([]error, n)
+	for i := range errs {
+		_, errs[i] = c.Agency.Account(context.Background())
+	}
+	return errs
+}
+
+func TestSlidingWindowSixPerHourExactly(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock))
+	rec := respond(t, c, mt, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+
+	// Six calls a minute apart all pass.
+	for i := 0; i < 6; i++ {
+		if _, err := c.Agency.Account(context.Background()); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+		clock.Advance(time.Minute)
+	}
+	// The 7th, 6 minutes after the 1st, is refused locally with the time
+	// until the 1st is an hour old.
+	_, err := c.Agency.Account(context.Background())
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || !rl.Local || rl.RetryAfter != 54*time.Minute || rl.Endpoint != "/v2.1/account/info/" {
+		t.Fatalf("7th call: err = %v, want a local *RateLimitError with RetryAfter 54m", err)
+	}
+	if rec.count() != 6 {
+		t.Fatalf("server saw %d requests, want 6", rec.count())
+	}
+	// One nanosecond before the 1st is 60 minutes old: still refused.
+	clock.Advance(54*time.Minute - time.Nanosecond)
+	if _, err := c.Agency.Account(context.Background()); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("at +60m-1ns: err = %v, want refusal", err)
+	}
+	// At exactly +60 minutes the 7th goes, and only one: the 2nd is 59
+	// minutes old.
+	clock.Advance(time.Nanosecond)
+	if _, err := c.Agency.Account(context.Background()); err != nil {
+		t.Fatalf("at +60m: %v", err)
+	}
+	if _, err := c.Agency.Account(context.Background()); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("8th call at +60m: err = %v, want refusal", err)
+	}
+	if rec.count() != 7 {
+		t.Errorf("server saw %d requests, want 7", rec.count())
+	}
+}
+
+func TestSlidingWindowNeverExceedsLimitInAnyHour(t *testing.T) {
+	// Calls every 3 minutes for 5 hours: in every rolling hour the server
+	// must see at most 6, and no capacity is wasted (6 per hour exactly).
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock))
+	var times []time.Time
+	mt.RegisterResponder("POST", c.BaseURL()+"v2.1/account/info/", func(*http.Request) (*http.Response, error) {
+		times = append(times, clock.Now())
+		return answer(200, fixture(t, "voicetel", "info.json"))()
+	})
+	for i := 0; i < 100; i++ {
+		_, _ = c.Agency.Account(context.Background())
+		clock.Advance(3 * time.Minute)
+	}
+	for i := range times {
+		n := 0
+		for _, u := range times[i:] {
+			if u.Sub(times[i]) < time.Hour {
+				n++
+			}
+		}
+		if n > 6 {
+			t.Fatalf("%d requests in the hour from %s", n, times[i])
+		}
+	}
+	if len(times) != 30 {
+		t.Errorf("sent %d in 5 hours, want 30 (6 per hour, none wasted)", len(times))
+	}
+}
+
+func TestSlidingWindowCountsRetries(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock))
+	// Each call fails once with 503 and then succeeds: two attempts a call.
+	var n int
+	mt.RegisterResponder("POST", c.BaseURL()+"v2.1/account/info/", func(*http.Request) (*http.Response, error) {
+		n++
+		if n%2 == 1 {
+			return answer(503, []byte(`{"statusCode":"503","status":"Error","message":"busy"}`))()
+		}
+		return answer(200, fixture(t, "voicetel", "info.json"))()
+	})
+	for i, err := range infoN(c, 3) {
+		if err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	if n != 6 {
+		t.Fatalf("attempts = %d, want 6", n)
+	}
+	if _, err := c.Agency.Account(context.Background()); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("4th call after 6 attempts: err = %v, want a local refusal", err)
+	}
+}
+
+func TestSlidingWindowRetryStopsAtTheLimit(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRetry(RetryPolicy{MaxRetries: 10, MinWait: time.Microsecond, MaxWait: time.Microsecond}))
+	rec := respond(t, c, mt, "POST", "v2.1/account/info/", 503, []byte(`{"statusCode":"503","status":"Error","message":"busy"}`))
+	_, err := c.Agency.Account(context.Background())
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || !rl.Local {
+		t.Fatalf("err = %v, want the limiter to stop the retries", err)
+	}
+	if rec.count() != 6 {
+		t.Errorf("attempts = %d, want 6: retries count against the window", rec.count())
+	}
+}
+
+func TestSlidingWindowSharedAcrossClients(t *testing.T) {
+	clock := newFakeClock()
+	a, mt := voiceTelClient(t, WithClock(clock))
+	rec := respond(t, a, mt, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+	// A second Client for the same host, with another key: the limit is
+	// per IP address, so it shares the window.
+	b, err := NewClient(VoiceTel(), WithAuth(Bearer("other")), WithBaseURL(a.BaseURL()),
+		WithHTTPClient(&http.Client{Transport: mt}), WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range infoN(a, 3) {
+		if err != nil {
+			t.Fatalf("a call %d: %v", i, err)
+		}
+	}
+	for i, err := range infoN(b, 3) {
+		if err != nil {
+			t.Fatalf("b call %d: %v", i, err)
+		}
+	}
+	if _, err := b.Agency.Account(context.Background()); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("7th call across two clients: err = %v, want refusal", err)
+	}
+	if rec.count() != 6 {
+		t.Errorf("server saw %d, want 6", rec.count())
+	}
+	// Other endpoints have their own windows.
+	respond(t, a, mt, "POST", "v2.1/account/mrc/", 200, fixture(t, "voicetel", "mrc.json"))
+	if _, err := a.Records.RecurringCharges(context.Background()); err != nil {
+		t.Errorf("mrc shares no window with info: %v", err)
+	}
+	// A different host has its own window: the limit is per host.
+	other, mt2 := voiceTelClient(t, WithClock(clock), WithBaseURL("https://other-host.example.test"))
+	respond(t, other, mt2, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+	if _, err := other.Agency.Account(context.Background()); err != nil {
+		t.Errorf("another host: %v", err)
+	}
+}
+
+func TestServer429BlocksTheEndpoint(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock))
+	rec := respondSeq(t, c, mt, "POST", "v2.1/account/cdr/",
+		answer(429, fixture(t, "voicetel", "error_429.json"), "Retry-After", "1200"),
+		answer(200, fixture(t, "voicetel", "cdr.json")))
+	calls := func() error {
+		for _, err := range c.Records.Calls(context.Background(), nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := calls()
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || rl.Local || rl.RetryAfter != 20*time.Minute {
+		t.Fatalf("err = %v, want a server *RateLimitError of 20m", err)
+	}
+	if rec.count() != 1 {
+		t.Fatalf("attempts = %d, want 1: a 429 on a limited endpoint is not retried", rec.count())
+	}
+	// Until Retry-After passes, calls fail fast without I/O.
+	clock.Advance(19 * time.Minute)
+	err = calls()
+	if !errors.As(err, &rl) || !rl.Local || rl.RetryAfter != time.Minute {
+		t.Fatalf("blocked call: err = %v, want local refusal with 1m left", err)
+	}
+	if rec.count() != 1 {
+		t.Fatalf("a blocked call reached the server")
+	}
+	clock.Advance(time.Minute)
+	if err := calls(); err != nil {
+		t.Fatalf("after Retry-After: %v", err)
+	}
+}
+
+func TestServer429WithoutRetryAfterBlocksAFullWindow(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock))
+	respond(t, c, mt, "POST", "v2.1/account/mrc/", 429, fixture(t, "voicetel", "error_429.json"))
+	_, _ = c.Records.RecurringCharges(context.Background())
+	clock.Advance(59 * time.Minute)
+	_, err := c.Records.RecurringCharges(context.Background())
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || !rl.Local || rl.RetryAfter != time.Minute {
+		t.Fatalf("err = %v, want local refusal for the rest of the hour", err)
+	}
+}
+
+func TestRateLimitWaitWaitsOnTheClock(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRateLimitWait(2*time.Hour))
+	rec := respond(t, c, mt, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+	for _, err := range infoN(c, 6) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { _, err := c.Agency.Account(context.Background()); done <- err }()
+	clock.waitForWaiters(t, 1)
+	if rec.count() != 6 {
+		t.Fatalf("the 7th was sent before its slot")
+	}
+	clock.Advance(time.Hour)
+	if err := <-done; err != nil {
+		t.Fatalf("waited call: %v", err)
+	}
+	if rec.count() != 7 {
+		t.Errorf("server saw %d, want 7", rec.count())
+	}
+}
+
+func TestRateLimitWaitBeyondMaxFailsFast(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRateLimitWait(10*time.Minute))
+	respond(t, c, mt, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+	infoN(c, 6)
+	_, err := c.Agency.Account(context.Background())
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || rl.RetryAfter != time.Hour {
+		t.Fatalf("err = %v, want a refusal: the wait (1h) exceeds the allowed 10m", err)
+	}
+	if clock.Waiters() != 0 {
+		t.Errorf("a refused call left a wait behind")
+	}
+}
+
+func TestRateLimitWaitEndsWithContextAndFreesTheSlot(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRateLimitWait(2*time.Hour))
+	rec := respond(t, c, mt, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+	infoN(c, 6)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := c.Agency.Account(ctx); done <- err }()
+	clock.waitForWaiters(t, 1)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	// The cancelled reservation is returned: at +60m one call goes at once.
+	clock.Advance(time.Hour)
+	if _, err := c.Agency.Account(context.Background()); err != nil {
+		t.Fatalf("after cancel: %v", err)
+	}
+	if rec.count() != 7 {
+		t.Errorf("server saw %d, want 7", rec.count())
+	}
+}
+
+func TestRequestRateTokenBucket(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRequestRate(2, 2))
+	rec := respond(t, c, mt, "POST", "v2.1/account/registration/", 200, fixture(t, "voicetel", "registration.json"))
+	for i := 0; i < 2; i++ {
+		if _, err := c.Agency.SIPRegistration(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.Agency.SIPRegistration(context.Background())
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || !rl.Local || rl.RetryAfter != 500*time.Millisecond {
+		t.Fatalf("3rd call in a burst of 2 at 2/s: err = %v, want a 500ms local refusal", err)
+	}
+	clock.Advance(500 * time.Millisecond)
+	if _, err := c.Agency.SIPRegistration(context.Background()); err != nil {
+		t.Fatalf("after the refill: %v", err)
+	}
+	if rec.count() != 3 {
+		t.Errorf("server saw %d, want 3", rec.count())
+	}
+}
+
+func TestSlidingWindowUnit(t *testing.T) {
+	w := &slidingWindow{lim: windowLimit{n: 2, per: time.Hour}}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, _, ok := w.reserve(t0, 0); !ok {
+		t.Fatal("1st refused")
+	}
+	if _, _, ok := w.reserve(t0.Add(time.Minute), 0); !ok {
+		t.Fatal("2nd refused")
+	}
+	if _, wait, ok := w.reserve(t0.Add(2*time.Minute), 0); ok || wait != 58*time.Minute {
+		t.Fatalf("3rd: ok=%v wait=%v", ok, wait)
+	}
+	// Waiting callers queue: each books the next free slot.
+	at1, _, ok1 := w.reserve(t0.Add(2*time.Minute), 3*time.Hour)
+	at2, _, ok2 := w.reserve(t0.Add(2*time.Minute), 3*time.Hour)
+	if !ok1 || !ok2 || !at1.Equal(t0.Add(time.Hour)) || !at2.Equal(t0.Add(61*time.Minute)) {
+		t.Fatalf("queued slots %v %v", at1, at2)
+	}
+	w.cancel(at2)
+	if at3, _, _ := w.reserve(t0.Add(2*time.Minute), 3*time.Hour); !at3.Equal(t0.Add(61 * time.Minute)) {
+		t.Fatalf("a cancelled slot was not returned: %v", at3)
+	}
+}
