@@ -56,6 +56,7 @@ type Client struct {
 	maxBody   int64
 	inFlight  int
 	perSecond *tokenBucket
+	limits    *limiters // sharedLimiters, except in tests that need isolation
 }
 
 // Option configures a Client.
@@ -76,6 +77,7 @@ type settings struct {
 	ratePerSec  float64
 	rateBurst   int
 	rateLimited bool
+	limits      *limiters
 }
 
 // WithAuth sets the credentials. Providers say which authenticators their
@@ -246,6 +248,10 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		clock:     s.clock,
 		maxBody:   s.maxBody,
 		inFlight:  p.v.maxInFlight(),
+		limits:    sharedLimiters,
+	}
+	if s.limits != nil {
+		c.limits = s.limits
 	}
 	if c.userAgent == "" {
 		c.userAgent = "multiaccount-go/" + Version

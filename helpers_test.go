@@ -321,3 +321,9 @@ func assertRawRedacted(t *testing.T, raw json.RawMessage, credential string) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// withPrivateLimiters gives a Client limiters of its own, so that a test
+// that makes many clients for one host does not share their windows.
+func withPrivateLimiters() Option {
+	return func(s *settings) error { s.limits = newLimiters(); return nil }
+}

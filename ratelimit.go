@@ -109,15 +109,20 @@ func (w *slidingWindow) block(t time.Time) {
 	}
 }
 
-// Limiters are shared by every Client in the process, because vendors count
-// per IP address, not per client.
-var (
-	windowsMu sync.Mutex
-	windows   = map[string]*slidingWindow{}
+// limiters holds the rolling windows and in-flight semaphores by key.
+type limiters struct {
+	mu       sync.Mutex
+	windows  map[string]*slidingWindow
+	inFlight map[string]chan struct{}
+}
 
-	inFlightMu sync.Mutex
-	inFlight   = map[string]chan struct{}{}
-)
+func newLimiters() *limiters {
+	return &limiters{windows: map[string]*slidingWindow{}, inFlight: map[string]chan struct{}{}}
+}
+
+// sharedLimiters are shared by every Client in the process, because vendors
+// count per IP address, not per client.
+var sharedLimiters = newLimiters()
 
 // hostKey identifies the server a base URL reaches: scheme, host and port.
 func (c *Client) hostKey() string {
@@ -131,12 +136,12 @@ func (c *Client) hostKey() string {
 // window returns the process-wide window of r's endpoint on c's host.
 func (c *Client) window(r *request) *slidingWindow {
 	key := fmt.Sprintf("%s%s|%d/%s", c.hostKey(), c.base.EscapedPath(), r.window.n, r.window.per) + "|" + r.path
-	windowsMu.Lock()
-	defer windowsMu.Unlock()
-	w := windows[key]
+	c.limits.mu.Lock()
+	defer c.limits.mu.Unlock()
+	w := c.limits.windows[key]
 	if w == nil {
 		w = &slidingWindow{lim: r.window}
-		windows[key] = w
+		c.limits.windows[key] = w
 	}
 	return w
 }
@@ -204,13 +209,13 @@ func (c *Client) acquireInFlight(ctx context.Context, a Authenticator) (func(), 
 		return func() {}, nil
 	}
 	key := fmt.Sprintf("%s|%d|%s", c.hostKey(), c.inFlight, credentialID(a))
-	inFlightMu.Lock()
-	sem := inFlight[key]
+	c.limits.mu.Lock()
+	sem := c.limits.inFlight[key]
 	if sem == nil {
 		sem = make(chan struct{}, c.inFlight)
-		inFlight[key] = sem
+		c.limits.inFlight[key] = sem
 	}
-	inFlightMu.Unlock()
+	c.limits.mu.Unlock()
 	select {
 	case sem <- struct{}{}:
 	case <-ctx.Done():

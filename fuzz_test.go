@@ -1,0 +1,160 @@
+package multiaccount
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+// Fuzz targets feed hostile answers to every operation of a vendor and
+// check the SDK's promises: no panic, a bounded error or a complete value
+// (never both, never neither), and a typed error for every failure.
+
+// fuzzCall is one operation run against the fuzzed answer.
+type fuzzCall struct {
+	name string
+	call func(ctx context.Context, c *Client) (any, error)
+}
+
+// seedFromTestdata adds every fixture of a vendor to the corpus under each
+// status.
+func seedFromTestdata(f *testing.F, vendor string, statuses ...int) {
+	files, _ := filepath.Glob(filepath.Join("testdata", vendor, "*"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, s := range statuses {
+			f.Add(s, b)
+		}
+	}
+	f.Add(200, []byte(``))
+	f.Add(200, []byte(`null`))
+	f.Add(502, []byte(`<html><body>Bad gateway</body></html>`))
+}
+
+// fuzzClient answers every request with status and body.
+func fuzzClient(t *testing.T, p Provider, auth Authenticator, status int, body []byte) *Client {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewBytesResponse(status, body)
+		r.Header.Set("Content-Type", "application/json")
+		return r, nil
+	})
+	c, err := NewClient(p, WithAuth(auth), WithBaseURL("https://fuzz.example.test"),
+		WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{MaxRetries: 0}),
+		WithMaxResponseBytes(1<<20), WithClock(newFakeClock()), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// checkFuzzResult asserts the invariants for one operation's outcome.
+func checkFuzzResult(t *testing.T, name string, v any, err error) {
+	t.Helper()
+	if err != nil {
+		var apiErr *APIError
+		var rl *RateLimitError
+		var de *DecodeError
+		var ve *ValidationError
+		if !errors.As(err, &apiErr) && !errors.As(err, &rl) && !errors.As(err, &de) && !errors.As(err, &ve) && !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: untyped error %T: %v", name, err, err)
+		}
+		if n := len(err.Error()); n > 4*maxMessageLen {
+			t.Errorf("%s: error of %d bytes: unbounded", name, n)
+		}
+		return
+	}
+	if isNilValue(v) {
+		t.Errorf("%s: neither a value nor an error", name)
+	}
+}
+
+func isNilValue(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case *SubAccountPage:
+		return v == nil
+	case *SubAccount:
+		return v == nil
+	case *APIKey:
+		return v == nil
+	case *Account:
+		return v == nil
+	case *Charges:
+		return v == nil
+	case *SIPRegistration:
+		return v == nil
+	case *NewAccount:
+		return v == nil
+	case *Session:
+		return v == nil
+	}
+	return false
+}
+
+// collectCalls drains a call iterator into a value for checkFuzzResult.
+func collectCalls(ctx context.Context, c *Client, q *CallQuery) (any, error) {
+	var out []*CallRecord
+	for r, err := range c.Records.Calls(ctx, q) {
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			return nil, errors.New("nil record yielded without an error")
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func FuzzVoiceTelResponses(f *testing.F) {
+	seedFromTestdata(f, "voicetel", 200, 400, 429)
+	calls := []fuzzCall{
+		{"SubAccounts.Create", func(ctx context.Context, c *Client) (any, error) {
+			return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Username: "1234567890", Email: "a@example.com"})
+		}},
+		{"Keys.Exchange", func(ctx context.Context, c *Client) (any, error) { return c.Keys.Exchange(ctx, "1234567890", "pw") }},
+		{"Records.Calls", func(ctx context.Context, c *Client) (any, error) {
+			return collectCalls(ctx, c, &CallQuery{Start: time.Unix(1, 0), End: time.Unix(2, 0)})
+		}},
+		{"Agency.Account", func(ctx context.Context, c *Client) (any, error) { return c.Agency.Account(ctx) }},
+		{"Records.RecurringCharges", func(ctx context.Context, c *Client) (any, error) { return c.Records.RecurringCharges(ctx) }},
+		{"Agency.SIPRegistration", func(ctx context.Context, c *Client) (any, error) { return c.Agency.SIPRegistration(ctx) }},
+		{"Agency.Signup", func(ctx context.Context, c *Client) (any, error) {
+			return c.Agency.Signup(ctx, &Signup{Name: "J", Email: "j@example.com"})
+		}},
+		{"Agency.Recover", func(ctx context.Context, c *Client) (any, error) {
+			return struct{}{}, c.Agency.Recover(ctx, "j@example.com")
+		}},
+	}
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 100 || status > 599 {
+			return
+		}
+		c := fuzzClient(t, VoiceTel(), Bearer("fuzz-key"), status, body)
+		for _, fc := range calls {
+			v, err := fc.call(context.Background(), c)
+			checkFuzzResult(t, fc.name, v, err)
+		}
+	})
+}
+
+func FuzzVoiceTelParseError(f *testing.F) {
+	seedFromTestdata(f, "voicetel", 200, 401)
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := voiceTel{}.parseError(status, body)
+		if e != nil && len(e.Message) > maxMessageLen+4 {
+			t.Errorf("message of %d bytes", len(e.Message))
+		}
+	})
+}
