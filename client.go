@@ -421,17 +421,11 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	if err != nil {
 		return nil, c.transportError(ctx, r, err)
 	}
-	defer hresp.Body.Close()
-	b, err := readBounded(hresp.Body, c.maxBody)
+	// The attempt transport has read the body, within the size cap.
+	b, err := io.ReadAll(hresp.Body)
+	hresp.Body.Close()
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		if errors.Is(err, errBodyTooLarge) {
-			return nil, &DecodeError{Operation: r.op, Provider: c.v.name(), StatusCode: hresp.StatusCode,
-				Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
-		}
-		return nil, fmt.Errorf("multiaccount: %s %s: read response: %w", c.v.name(), r.op, redactErr(err))
+		return nil, c.transportError(ctx, r, err)
 	}
 	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b}
 	if err := c.check(r, resp); err != nil {
@@ -481,8 +475,8 @@ func looksLikeText(b []byte) bool {
 }
 
 // transportError reports a failure that has no vendor answer: the context,
-// a client-side limit, or the network. URLs are dropped: they may carry a
-// token in the query.
+// a client-side limit, an oversized body, or the network. URLs are dropped:
+// they may carry a token in the query.
 func (c *Client) transportError(ctx context.Context, r *request, err error) error {
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
@@ -495,7 +489,11 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("multiaccount: %s %s: %w", c.v.name(), r.op, ctxErr)
 	}
-	return fmt.Errorf("multiaccount: %s %s: %s %s: %w", c.v.name(), r.op, r.method, "/"+r.path, redactErr(err))
+	if errors.Is(err, errBodyTooLarge) {
+		return &DecodeError{Operation: r.op, Provider: c.v.name(),
+			Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
+	}
+	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: redactErr(err)}
 }
 
 // redactErr removes the URL from *url.Error (its query may hold a token).

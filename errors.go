@@ -176,6 +176,25 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// NetworkError reports a call that got no answer from the vendor: the
+// connection failed, broke, or timed out. It unwraps to the cause (a
+// net.Error, io.ErrUnexpectedEOF, ...). Whether the vendor acted on the
+// request is unknown unless the connection was never made.
+type NetworkError struct {
+	Operation string
+	Provider  string
+	Method    string
+	// Path is the request path, without the query (which may hold a token).
+	Path string
+	Err  error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("multiaccount: %s %s: %s %s: %v", e.Provider, e.Operation, e.Method, e.Path, e.Err)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
 // invalid builds a *ValidationError.
 func invalid(op, field, reason string) error {
 	return &ValidationError{Operation: op, Field: field, Reason: reason}

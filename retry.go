@@ -128,7 +128,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if err != nil {
 		var rl *RateLimitError
 		var ae *authError
-		if errors.As(err, &rl) || errors.As(err, &ae) {
+		if errors.As(err, &rl) || errors.As(err, &ae) || errors.Is(err, errBodyTooLarge) {
 			return false, err
 		}
 		return neverSent(err) || r.repeatable, nil
@@ -144,10 +144,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return r.repeatable, nil
 	}
 	if r.retryOn != nil && resp.StatusCode >= 400 {
-		b, rerr := readBounded(resp.Body, c.maxBody)
+		// The attempt transport has read the body into memory already.
+		b, rerr := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if rerr != nil {
-			resp.Body = io.NopCloser(errReader{rerr})
 			return false, nil
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(b))
@@ -155,11 +155,6 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	return false, nil
 }
-
-// errReader replays a read error to whoever reads the body next.
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // backoff honours a server's Retry-After (already checked against the cap)
 // and otherwise uses the policy's jittered exponential wait.
@@ -223,25 +218,26 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(out)
+	if err == nil {
+		// Read the body inside the attempt: a connection that breaks
+		// mid-body is a failed attempt like any other (and retried as the
+		// operation allows), and the in-flight slot is freed at once.
+		var b []byte
+		b, err = readBounded(resp.Body, c.maxBody)
+		resp.Body.Close()
+		if err != nil {
+			resp = nil
+		} else {
+			resp.Body = io.NopCloser(bytes.NewReader(b))
+			resp.ContentLength = int64(len(b))
+		}
+	}
+	release()
 	c.logAttempt(ctx, st, out, resp, err, time.Since(start))
 	if err != nil {
-		release()
 		return nil, err
 	}
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
-}
-
-// releasingBody frees the in-flight slot when the body is closed.
-type releasingBody struct {
-	io.ReadCloser
-	release func()
-}
-
-func (b *releasingBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.release()
-	return err
 }
 
 // logAttempt writes the one debug line per attempt. It logs the path
