@@ -65,7 +65,8 @@ func checkFuzzResult(t *testing.T, name string, v any, err error) {
 		var rl *RateLimitError
 		var de *DecodeError
 		var ve *ValidationError
-		if !errors.As(err, &apiErr) && !errors.As(err, &rl) && !errors.As(err, &de) && !errors.As(err, &ve) && !errors.Is(err, ErrUnsupported) {
+		var ne *NetworkError
+		if !errors.As(err, &apiErr) && !errors.As(err, &rl) && !errors.As(err, &de) && !errors.As(err, &ve) && !errors.As(err, &ne) && !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%s: untyped error %T: %v", name, err, err)
 		}
 		if n := len(err.Error()); n > 4*maxMessageLen {
