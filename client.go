@@ -219,6 +219,9 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	if p.v == nil {
 		return nil, invalid("NewClient", "provider", "is the zero Provider; use a constructor such as VoiceTel()")
 	}
+	if p.err != nil {
+		return nil, p.err
+	}
 	s := settings{maxBody: DefaultMaxResponseBytes, clock: realClock{}}
 	for _, o := range opts {
 		if o == nil {
@@ -326,6 +329,15 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// requireAuth fails before any I/O when an operation needs credentials and
+// the client has none.
+func (c *Client) requireAuth(op string) error {
+	if c.auth == nil {
+		return fmt.Errorf("multiaccount: %s %s needs credentials: use WithAuth: %w", c.v.name(), op, ErrUnauthorized)
+	}
+	return nil
 }
 
 // request is one API call, as a vendor mapping describes it.

@@ -7,7 +7,10 @@ import (
 // Provider is one vendor's API: its default base URL, paths, authentication,
 // encodings, error envelope and published limits. Get one from VoiceTel,
 // Kaleyra, SerwerSMS, CallTrackingMetrics or Woodpecker.
-type Provider struct{ v vendor }
+type Provider struct {
+	v   vendor
+	err error // a constructor argument was invalid; NewClient reports it
+}
 
 // Name returns the vendor's name, e.g. "VoiceTel".
 func (p Provider) Name() string {

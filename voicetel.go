@@ -84,8 +84,8 @@ func (voiceTel) request(c *Client, op, action string, keyed bool, fields map[str
 		fields = map[string]any{}
 	}
 	if keyed {
-		if c.auth == nil {
-			return nil, fmt.Errorf("multiaccount: VoiceTel %s needs an API key: use WithAuth(Bearer(key)): %w", op, ErrUnauthorized)
+		if err := c.requireAuth(op); err != nil {
+			return nil, err
 		}
 		if b, ok := c.auth.(*bearer); ok {
 			fields["apikey"] = b.token.Reveal()

@@ -1,0 +1,379 @@
+package multiaccount
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Kaleyra is Kaleyra.io's parent-account API for the parent account sid
+// (default host https://api.kaleyra.io; regional hosts such as
+// https://podapi.in.kaleyra.io go in WithBaseURL). Authenticate with
+// APIKeyAuth(key), sent as the "api-key" header.
+//
+// Offered: SubAccounts.List, All, Get, Create, Update and Delete. List pages
+// with limit and offset; Create is never sent twice. Kaleyra publishes no
+// rate limit for these endpoints.
+func Kaleyra(sid string) Provider {
+	p := Provider{v: kaleyra{notOffered: notOffered{"Kaleyra"}}}
+	seg, err := pathSegment("Kaleyra", "sid", sid)
+	if err != nil {
+		p.err = err
+		return p
+	}
+	p.v = kaleyra{notOffered: notOffered{"Kaleyra"}, sid: seg}
+	return p
+}
+
+type kaleyra struct {
+	notOffered
+	sid string // escaped for the path
+}
+
+func (kaleyra) defaultBaseURL() string { return "https://api.kaleyra.io" }
+
+func (k kaleyra) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
+	switch a := a.(type) {
+	case *apiKey:
+		return a.withHeader("api-key"), nil
+	case *keyPair, *bearer, *SessionToken:
+		return nil, errAuthNotAccepted(k.name(), a, "APIKeyAuth", "APIKeyHeader")
+	}
+	return a, nil
+}
+
+// kaleyraEnvelope wraps every answer. The vendor echoes numbers as strings
+// in places (limit, offset), so every number is read flexibly.
+type kaleyraEnvelope struct {
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data"`
+	Error   json.RawMessage `json:"error"`
+	Status  flexInt         `json:"status"`
+	Total   *flexInt        `json:"total"`
+	Limit   flexInt         `json:"limit"`
+	Offset  *flexInt        `json:"offset"`
+}
+
+func (kaleyra) parseError(status int, body []byte) *APIError {
+	var env kaleyraEnvelope
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	failed := status >= 400 || env.Status >= 400 || env.Code == "RBC422"
+	if !failed {
+		return nil
+	}
+	e := &APIError{StatusCode: status, Code: env.Code, Message: excerpt(env.Message + kaleyraDetails(env.Error))}
+	switch {
+	case env.Code == "RBC422":
+		e.kind = ErrUnauthorized
+	case strings.HasPrefix(env.Code, "RBC23"):
+		e.kind = ErrInvalidInput
+	case status < 400:
+		e.kind = kindForStatus(int(env.Status))
+	}
+	return e
+}
+
+// kaleyraDetails renders the envelope's error object ({"email": "is
+// invalid"}) as "; email: is invalid", sorted by field.
+func kaleyraDetails(raw json.RawMessage) string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString("; ")
+		b.WriteString(k)
+		if s, ok := m[k].(string); ok {
+			b.WriteString(": ")
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
+// kaleyraSubAccount is one sub-account as the vendor sends it.
+type kaleyraSubAccount struct {
+	SID         string     `json:"sid"`
+	AccountName string     `json:"account_name"`
+	Email       string     `json:"email"`
+	Status      string     `json:"status"`
+	APIKey      string     `json:"api_key"`
+	Balance     *flexFloat `json:"balance"`
+}
+
+func (k kaleyra) subAccount(c *Client, op string, resp *response, raw json.RawMessage) (*SubAccount, error) {
+	var s kaleyraSubAccount
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, &DecodeError{Operation: op, Provider: k.name(), StatusCode: resp.status, Reason: "sub-account object", Err: err}
+	}
+	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: redactJSON(raw, "api_key")}
+	if s.APIKey != "" {
+		sa.APIKeys = []APIKey{{Key: Secret(s.APIKey), Label: "api_key"}}
+	}
+	if s.Balance != nil {
+		b := float64(*s.Balance)
+		sa.Balance = &b
+	}
+	return sa, nil
+}
+
+// envelope decodes the answer's envelope.
+func (k kaleyra) envelope(c *Client, op string, resp *response) (*kaleyraEnvelope, error) {
+	var env kaleyraEnvelope
+	if err := c.decode(op, resp, &env); err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
+// single returns the one object in data, which the vendor sends as an
+// object or as an array of one (unconfirmed for create and update: both
+// are accepted). ok is false when data holds nothing.
+func single(data json.RawMessage) (json.RawMessage, bool) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] == 'n' {
+		return nil, false
+	}
+	if data[0] == '[' {
+		var arr []json.RawMessage
+		if json.Unmarshal(data, &arr) != nil || len(arr) == 0 {
+			return nil, false
+		}
+		return arr[0], true
+	}
+	if data[0] == '{' && !bytes.Equal(bytes.Join(bytes.Fields(data), nil), []byte("{}")) {
+		return data, true
+	}
+	return nil, false
+}
+
+func (k kaleyra) path(id string) string {
+	p := "api/v1/" + k.sid + "/subaccounts"
+	if id != "" {
+		p += "/" + id
+	}
+	return p
+}
+
+func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) (*SubAccountPage, error) {
+	const op = "SubAccounts.List"
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	offset := 0
+	if o.Cursor != "" {
+		n, err := strconv.Atoi(o.Cursor)
+		if err != nil || n < 0 {
+			return nil, invalid(op, "Cursor", "is not a cursor from a previous Kaleyra page")
+		}
+		offset = n
+	}
+	q := url.Values{}
+	if o.PageSize > 0 {
+		q.Set("limit", strconv.Itoa(o.PageSize))
+	}
+	if offset > 0 || o.PageSize > 0 {
+		q.Set("offset", strconv.Itoa(offset))
+	}
+	r := &request{op: op, method: http.MethodGet, path: k.path(""), query: q, repeatable: true}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	env, err := k.envelope(c, op, resp)
+	if err != nil {
+		return nil, err
+	}
+	if env.Offset != nil && int(*env.Offset) != offset {
+		return nil, &DecodeError{Operation: op, Provider: k.name(), StatusCode: resp.status,
+			Reason: "the vendor answered offset " + strconv.Itoa(int(*env.Offset)) + " for offset " + strconv.Itoa(offset) + ": paging would not progress"}
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(env.Data, &raws); err != nil {
+		return nil, &DecodeError{Operation: op, Provider: k.name(), StatusCode: resp.status, Reason: "data is not a list", Err: err}
+	}
+	page := &SubAccountPage{Items: make([]*SubAccount, 0, len(raws)), Total: -1}
+	for _, raw := range raws {
+		sa, err := k.subAccount(c, op, resp, raw)
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, sa)
+	}
+	if env.Total != nil {
+		page.Total = int(*env.Total)
+		// An empty page while the total claims more yields a cursor with
+		// no items, which All reports as stalled paging.
+		if next := offset + len(raws); next < page.Total {
+			page.NextCursor = strconv.Itoa(next)
+		}
+	}
+	return page, nil
+}
+
+func (k kaleyra) getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error) {
+	const op = "SubAccounts.Get"
+	seg, err := pathSegment(op, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, &request{op: op, method: http.MethodGet, path: k.path(seg), repeatable: true})
+	if err != nil {
+		return nil, err
+	}
+	env, err := k.envelope(c, op, resp)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := single(env.Data)
+	if !ok {
+		return nil, &APIError{StatusCode: resp.status, Code: env.Code, Message: "no sub-account with that sid",
+			Operation: op, Provider: k.name(), kind: ErrNotFound}
+	}
+	return k.subAccount(c, op, resp, raw)
+}
+
+// kaleyraCreditTypes are the vendor's subaccount_credit_type values.
+var kaleyraCreditTypes = map[string]bool{"assigned": true, "shared": true}
+
+func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
+	const op = "SubAccounts.Create"
+	if in.Name == "" {
+		return nil, invalid(op, "Name", "is empty (Kaleyra account_name)")
+	}
+	if err := checkText(op, "Name", in.Name, 100); err != nil {
+		return nil, err
+	}
+	if err := checkEmail(op, "Email", in.Email); err != nil {
+		return nil, err
+	}
+	if len(in.Country) != 2 || strings.ToUpper(in.Country) != in.Country || strings.ContainsFunc(in.Country, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		return nil, invalid(op, "Country", "must be a two-letter upper-case ISO 3166 code such as \"IN\"")
+	}
+	if len(in.Channels) == 0 {
+		return nil, invalid(op, "Channels", "is empty; name at least one channel, e.g. \"sms\"")
+	}
+	for i, ch := range in.Channels {
+		if ch == "" {
+			return nil, invalid(op, "Channels["+strconv.Itoa(i)+"]", "is empty")
+		}
+		if err := checkText(op, "Channels["+strconv.Itoa(i)+"]", ch, 32); err != nil {
+			return nil, err
+		}
+	}
+	if !kaleyraCreditTypes[in.CreditType] {
+		return nil, invalid(op, "CreditType", "must be \"assigned\" or \"shared\"")
+	}
+	if err := unusedFields(op, k.name(), map[string]bool{
+		"Username": in.Username != "", "Phone": in.Phone != "", "Password": in.Password != "",
+		"TemplateID": in.TemplateID != "", "MasterAccount": in.MasterAccount != "",
+	}); err != nil {
+		return nil, err
+	}
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	r, err := newJSONRequest(op, http.MethodPost, k.path(""), map[string]any{
+		"account_name": in.Name, "email": in.Email, "country_iso_code": in.Country,
+		"channels": in.Channels, "subaccount_credit_type": in.CreditType,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k.one(ctx, c, r)
+}
+
+// one sends r and decodes the single sub-account in the answer.
+func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, error) {
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	env, err := k.envelope(c, r.op, resp)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := single(env.Data)
+	if !ok {
+		return nil, &DecodeError{Operation: r.op, Provider: k.name(), StatusCode: resp.status, Reason: "no sub-account in data"}
+	}
+	return k.subAccount(c, r.op, resp, raw)
+}
+
+func (k kaleyra) updateSubAccount(ctx context.Context, c *Client, id string, u *SubAccountUpdate) (*SubAccount, error) {
+	const op = "SubAccounts.Update"
+	seg, err := pathSegment(op, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	body := map[string]any{}
+	if u.Name != nil {
+		if *u.Name == "" {
+			return nil, invalid(op, "Name", "is empty")
+		}
+		if err := checkText(op, "Name", *u.Name, 100); err != nil {
+			return nil, err
+		}
+		body["account_name"] = *u.Name
+	}
+	if u.Email != nil {
+		if err := checkEmail(op, "Email", *u.Email); err != nil {
+			return nil, err
+		}
+		body["email"] = *u.Email
+	}
+	if u.LowBalanceAlert != nil {
+		body["low_balance_alert"] = *u.LowBalanceAlert
+	}
+	if u.Status != nil {
+		if err := checkText(op, "Status", *u.Status, 32); err != nil {
+			return nil, err
+		}
+		body["status"] = *u.Status
+	}
+	if len(body) == 0 {
+		return nil, invalid(op, "u", "sets no field")
+	}
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	r, err := newJSONRequest(op, http.MethodPatch, k.path(seg), body)
+	if err != nil {
+		return nil, err
+	}
+	// Setting the same fields again leaves the same state.
+	r.repeatable = true
+	return k.one(ctx, c, r)
+}
+
+func (k kaleyra) deleteSubAccount(ctx context.Context, c *Client, id string) error {
+	const op = "SubAccounts.Delete"
+	seg, err := pathSegment(op, "id", id)
+	if err != nil {
+		return err
+	}
+	if err := c.requireAuth(op); err != nil {
+		return err
+	}
+	// Not repeated: a retry after a lost answer would report the deleted
+	// sub-account as an error.
+	_, err = c.do(ctx, &request{op: op, method: http.MethodDelete, path: k.path(seg)})
+	return err
+}
