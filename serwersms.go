@@ -1,0 +1,282 @@
+package multiaccount
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+)
+
+// SerwerSMS is SerwerSMS.pl's HTTPS API v2 sub-account actions
+// (https://api2.serwersms.pl/). Authenticate with Bearer(token), which the
+// vendor recommends, or KeyPair(username, password), which travels as the
+// username and password body fields.
+//
+// Offered: SubAccounts.List and All (index; the vendor does not page),
+// Get (view), Create (add), SetLimit (limit) and Delete (delete). Retries:
+// index and view are reads and retried on transient faults although they
+// are POSTs; add is never sent twice; limit sets an absolute value, so
+// repeating it is safe and it is retried like a read; delete is sent once,
+// because a retry after a lost answer would report the deleted sub-account
+// as not found (1004). The vendor publishes no rate limit for these actions.
+// A failure arrives as an "error" object, usually under HTTP 200.
+func SerwerSMS() Provider { return Provider{v: serwerSMS{notOffered{"SerwerSMS"}}} }
+
+type serwerSMS struct{ notOffered }
+
+func (serwerSMS) defaultBaseURL() string { return "https://api2.serwersms.pl/" }
+
+func (s serwerSMS) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
+	switch a.(type) {
+	case *apiKey, *SessionToken:
+		return nil, errAuthNotAccepted(s.name(), a, "Bearer", "KeyPair")
+	}
+	return a, nil
+}
+
+// serwerSMSError is the vendor's failure object.
+type serwerSMSError struct {
+	Error *struct {
+		Code    flexString `json:"code"`
+		Type    string     `json:"type"`
+		Message string     `json:"message"`
+	} `json:"error"`
+	Success *bool `json:"success"`
+}
+
+// serwerSMSKinds maps the vendor's codes to sentinels.
+var serwerSMSKinds = map[string]error{
+	"1001": ErrUnauthorized,
+	"1002": ErrForbidden, "1003": ErrForbidden, "1005": ErrForbidden, "1007": ErrForbidden, "1008": ErrForbidden,
+	"1004": ErrNotFound,
+	"1006": ErrInvalidInput, "2000": ErrInvalidInput,
+}
+
+func (serwerSMS) parseError(status int, body []byte) *APIError {
+	var env serwerSMSError
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	switch {
+	case env.Error != nil:
+		code := string(env.Error.Code)
+		msg := env.Error.Message
+		if env.Error.Type != "" {
+			msg = env.Error.Type + ": " + msg
+		}
+		if code == "1003" {
+			msg = "this IP address is not allowed for the API user (" + msg + ")"
+		}
+		return &APIError{StatusCode: status, Code: code, Message: excerpt(msg), kind: serwerSMSKinds[code]}
+	case env.Success != nil && !*env.Success:
+		return &APIError{StatusCode: status, Message: "the vendor answered success false without an error"}
+	}
+	return nil
+}
+
+// request builds a POST to <base><action>.json with fields as the JSON
+// body. JSON rather than a form, although the vendor takes both: ids and
+// limits keep their integer types and every action has one encoder. With
+// KeyPair the credentials go in the body, as the vendor requires.
+func (s serwerSMS) request(c *Client, op, action string, fields map[string]any) (*request, error) {
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	noAuth := false
+	if kp, ok := c.auth.(*keyPair); ok {
+		fields["username"] = kp.id.Reveal()
+		fields["password"] = kp.secret.Reveal()
+		noAuth = true
+	}
+	r, err := newJSONRequest(op, http.MethodPost, "subaccounts/"+action+".json", fields)
+	if err != nil {
+		return nil, err
+	}
+	r.noAuth = noAuth
+	return r, nil
+}
+
+// serwerSMSID parses a sub-account id: the vendor's ids are positive
+// integers.
+func serwerSMSID(op, field, id string) (json.Number, error) {
+	n, err := strconv.ParseUint(id, 10, 63)
+	if err != nil || n == 0 {
+		return "", invalid(op, field, "must be a positive integer (SerwerSMS ids are numbers)")
+	}
+	return json.Number(strconv.FormatUint(n, 10)), nil
+}
+
+// serwerSMSRedact are the credential fields blanked in Raw.
+var serwerSMSRedact = []string{"password", "subaccount_password"}
+
+type serwerSMSSubAccount struct {
+	ID       flexString `json:"id"`
+	Username string     `json:"username"`
+	Name     string     `json:"name"`
+	Phone    string     `json:"phone"`
+	Email    string     `json:"email"`
+}
+
+func (s serwerSMSSubAccount) normalize(raw json.RawMessage) *SubAccount {
+	return &SubAccount{ID: string(s.ID), Username: s.Username, Name: s.Name, Phone: s.Phone, Email: s.Email,
+		Raw: redactJSON(raw, serwerSMSRedact...)}
+}
+
+func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions) (*SubAccountPage, error) {
+	const op = "SubAccounts.List"
+	r, err := s.request(c, op, "index", map[string]any{})
+	if err != nil {
+		return nil, err
+	}
+	r.repeatable = true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	page := &SubAccountPage{Items: make([]*SubAccount, 0, len(out.Items)), Total: len(out.Items)}
+	for i, raw := range out.Items {
+		var sa serwerSMSSubAccount
+		if err := json.Unmarshal(raw, &sa); err != nil {
+			return nil, &DecodeError{Operation: op, Provider: s.name(), StatusCode: resp.status, Reason: "item " + strconv.Itoa(i), Err: err}
+		}
+		page.Items = append(page.Items, sa.normalize(raw))
+	}
+	return page, nil
+}
+
+func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error) {
+	const op = "SubAccounts.Get"
+	n, err := serwerSMSID(op, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.request(c, op, "view", map[string]any{"id": n})
+	if err != nil {
+		return nil, err
+	}
+	r.repeatable = true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var sa serwerSMSSubAccount
+	if err := c.decode(op, resp, &sa); err != nil {
+		return nil, err
+	}
+	if sa.ID == "" {
+		return nil, &DecodeError{Operation: op, Provider: s.name(), StatusCode: resp.status, Reason: "no id in the answer"}
+	}
+	return sa.normalize(resp.body), nil
+}
+
+// serwerSMSUsername is the vendor's rule for sub-account logins.
+var serwerSMSUsername = regexp.MustCompile(`^[a-zA-Z0-9_@.]{3,20}$`)
+
+func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
+	const op = "SubAccounts.Create"
+	if !serwerSMSUsername.MatchString(in.Username) {
+		return nil, invalid(op, "Username", "must be 3 to 20 of a-z, A-Z, 0-9, _, @ and .")
+	}
+	if n := utf8.RuneCountInString(in.Password.Reveal()); n < 3 || n > 20 {
+		return nil, invalid(op, "Password", "must be 3 to 20 characters")
+	}
+	if err := checkText(op, "Password", in.Password.Reveal(), 20); err != nil {
+		return nil, err
+	}
+	tmpl, err := serwerSMSID(op, "TemplateID", in.TemplateID)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]any{
+		"subaccount_username": in.Username, "subaccount_password": in.Password.Reveal(), "subaccount_id": tmpl,
+	}
+	if in.Name != "" {
+		if err := checkText(op, "Name", in.Name, 100); err != nil {
+			return nil, err
+		}
+		fields["name"] = in.Name
+	}
+	if in.Phone != "" {
+		if err := checkText(op, "Phone", in.Phone, 20); err != nil {
+			return nil, err
+		}
+		fields["phone"] = in.Phone
+	}
+	if in.Email != "" {
+		if err := checkEmail(op, "Email", in.Email); err != nil {
+			return nil, err
+		}
+		fields["email"] = in.Email
+	}
+	if err := unusedFields(op, s.name(), map[string]bool{
+		"MasterAccount": in.MasterAccount != "", "Country": in.Country != "",
+		"Channels": len(in.Channels) > 0, "CreditType": in.CreditType != "",
+	}); err != nil {
+		return nil, err
+	}
+	r, err := s.request(c, op, "add", fields)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		ID flexString `json:"id"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, &DecodeError{Operation: op, Provider: s.name(), StatusCode: resp.status, Reason: "no id in the answer"}
+	}
+	return &SubAccount{ID: string(out.ID), Username: in.Username, Name: in.Name, Phone: in.Phone, Email: in.Email,
+		Raw: redactJSON(resp.body, serwerSMSRedact...)}, nil
+}
+
+// serwerSMSLimitTypes are the message types a limit applies to.
+var serwerSMSLimitTypes = map[string]bool{"eco": true, "full": true, "voice": true, "mms": true, "hlr": true}
+
+func (s serwerSMS) setLimit(ctx context.Context, c *Client, id string, l MessageLimit) error {
+	const op = "SubAccounts.SetLimit"
+	n, err := serwerSMSID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	if !serwerSMSLimitTypes[l.Type] {
+		return invalid(op, "Type", "must be one of eco, full, voice, mms, hlr")
+	}
+	if l.Value < 0 {
+		return invalid(op, "Value", "is negative")
+	}
+	r, err := s.request(c, op, "limit", map[string]any{"id": n, "type": l.Type, "value": l.Value})
+	if err != nil {
+		return err
+	}
+	r.repeatable = true // an absolute value: sending it twice sets it once
+	_, err = c.do(ctx, r)
+	return err
+}
+
+func (s serwerSMS) deleteSubAccount(ctx context.Context, c *Client, id string) error {
+	const op = "SubAccounts.Delete"
+	n, err := serwerSMSID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	r, err := s.request(c, op, "delete", map[string]any{"id": n})
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, r)
+	return err
+}
