@@ -155,6 +155,7 @@ type SessionToken struct {
 	session  *Session
 	gen      uint64         // bumped on every new token, to ignore stale 401s
 	inflight *sessionFlight // the exchange in progress, if any
+	waiting  int            // callers waiting on inflight (for tests)
 	exchange func(context.Context, Secret, Secret) (*Session, error)
 	now      func() time.Time
 }
@@ -205,6 +206,17 @@ func (s *SessionToken) Authenticate(req *http.Request) error {
 	return nil
 }
 
+// credentials lists the key pair and current token, for scrubbing.
+func (s *SessionToken) credentials() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{s.access.Reveal(), s.secret.Reveal()}
+	if s.session != nil {
+		out = append(out, s.session.Token.Reveal())
+	}
+	return out
+}
+
 // bind gives the token its exchange function and clock; the first client
 // to bind it wins.
 func (s *SessionToken) bind(exchange func(context.Context, Secret, Secret) (*Session, error), now func() time.Time) {
@@ -242,12 +254,18 @@ func (s *SessionToken) current(ctx context.Context) (*Session, uint64, error) {
 		s.inflight = fl
 		go s.run(ctx, fl)
 	}
+	s.waiting++
 	s.mu.Unlock()
 
 	select {
 	case <-fl.done:
 	case <-ctx.Done():
-		return nil, 0, ctx.Err()
+	}
+	s.mu.Lock()
+	s.waiting--
+	s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
 	}
 	if fl.err != nil {
 		return nil, 0, fl.err

@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -359,6 +360,9 @@ type request struct {
 	// key); noAuth sends no credentials at all.
 	auth   Authenticator
 	noAuth bool
+	// secrets are credentials carried in the body (a password being
+	// exchanged or set), scrubbed from anything the vendor echoes back.
+	secrets []string
 	// retryOn says whether an answer is transient although its status
 	// does not say so (Woodpecker's E_TOO_MANY_REQUESTS under HTTP 400).
 	retryOn func(status int, body []byte) bool
@@ -421,7 +425,7 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	}
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
-		return nil, fmt.Errorf("multiaccount: %s %s: build request: %w", c.v.name(), r.op, redactErr(err))
+		return nil, fmt.Errorf("multiaccount: %s %s: build request: %w", c.v.name(), r.op, c.scrubErr(r, redactErr(err)))
 	}
 	if r.ctype != "" {
 		rreq.Header.Set("Content-Type", r.ctype)
@@ -458,6 +462,7 @@ func (c *Client) check(r *request, resp *response) error {
 			apiErr.Message = excerpt(string(resp.body))
 		}
 	}
+	apiErr.Message = excerpt(c.scrub(r, apiErr.Message))
 	apiErr.Operation, apiErr.Provider = r.op, c.v.name()
 	if apiErr.StatusCode == 0 {
 		apiErr.StatusCode = resp.status
@@ -505,7 +510,71 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 		return &DecodeError{Operation: r.op, Provider: c.v.name(),
 			Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
 	}
-	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: redactErr(err)}
+	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: c.scrubErr(r, redactErr(err))}
+}
+
+// credentialParam matches query or form parameters that carry credentials.
+var credentialParam = regexp.MustCompile(`(?i)\b(auth_token|access_token|token|apikey|api_key|api-key|key|secret|password|passwd)=[^&\s"'<>]+`)
+
+// minScrubLen is the shortest credential scrubbed by value: shorter ones
+// (Woodpecker's legacy password "X") would blank ordinary text.
+const minScrubLen = 4
+
+// scrub replaces, in text from outside (a vendor's message, a transport's
+// error), the credentials the call carried and any credential-looking
+// query parameter with [REDACTED]. Servers and proxies do echo URLs.
+func (c *Client) scrub(r *request, s string) string {
+	secrets := append(credentialsOf(c.auth), r.secrets...)
+	if r.auth != nil {
+		secrets = append(secrets, credentialsOf(r.auth)...)
+	}
+	for _, sec := range secrets {
+		if len(sec) < minScrubLen {
+			continue
+		}
+		s = strings.ReplaceAll(s, sec, redacted)
+		if esc := url.QueryEscape(sec); esc != sec {
+			s = strings.ReplaceAll(s, esc, redacted)
+		}
+	}
+	return credentialParam.ReplaceAllString(s, "${1}="+redacted)
+}
+
+// scrubErr wraps err so that its text is scrubbed; errors.Is and As still
+// reach the cause.
+func (c *Client) scrubErr(r *request, err error) error {
+	msg := err.Error()
+	if clean := c.scrub(r, msg); clean != msg {
+		return &scrubbedError{msg: clean, err: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose text had credentials removed.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string    { return e.msg }
+func (e *scrubbedError) GoString() string { return fmt.Sprintf("%q", e.msg) }
+func (e *scrubbedError) Unwrap() error    { return e.err }
+
+// credentialsOf lists the credential values an authenticator sends.
+func credentialsOf(a Authenticator) []string {
+	switch a := a.(type) {
+	case *bearer:
+		return []string{a.token.Reveal()}
+	case *apiKey:
+		return []string{a.key.Reveal()}
+	case *keyPair:
+		return []string{a.id.Reveal(), a.secret.Reveal()}
+	case *SessionToken:
+		return a.credentials()
+	case interface{ sessionToken() *SessionToken }:
+		return a.sessionToken().credentials()
+	}
+	return nil
 }
 
 // redactErr removes the URL from *url.Error (its query may hold a token).

@@ -226,6 +226,7 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 	if err != nil {
 		return nil, err
 	}
+	r.secrets = []string{in.Password.Reveal()}
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err

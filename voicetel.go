@@ -174,6 +174,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 		return nil, err
 	}
 	r.window = voiceTelHourly
+	r.secrets = []string{password}
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err

@@ -404,3 +404,19 @@ func TestVoiceTelRefusesOtherAuthenticators(t *testing.T) {
 		}
 	}
 }
+
+func TestEchoedCredentialsAreScrubbed(t *testing.T) {
+	const password = "CANARY-ECHOED-PW-77"
+	c, mt := voiceTelClient(t)
+	respond(t, c, mt, "POST", "v2.1/account/apikey/", 400,
+		[]byte(`{"statusCode":"400","status":"Error","message":"bad login 1234567890/`+password+` via /v2.1/account/apikey/?apikey=`+vtKey+`"}`))
+	_, err := c.Keys.Exchange(context.Background(), "1234567890", password)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v", err)
+	}
+	assertNoCanary(t, []string{password, vtKey}, "", []error{err})
+	if !contains(apiErr.Message, "bad login 1234567890/[REDACTED]") {
+		t.Errorf("message = %q: the rest of the vendor's message should survive", apiErr.Message)
+	}
+}
