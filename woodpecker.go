@@ -1,0 +1,398 @@
+package multiaccount
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Woodpecker is Woodpecker.co's agency API v1 (https://api.woodpecker.co).
+// Authenticate with APIKeyAuth(agencyKey), sent as the x-api-key header; the
+// vendor's older form, HTTP Basic with the key as user name and "X" as
+// password, is KeyPair(agencyKey, "X").
+//
+// Companies are the agency's sub-accounts. Offered: SubAccounts.List, All
+// and Get (the companies list; the vendor does not page), SubAccounts.Create
+// (a new company: billed, never sent twice), Keys.List and Keys.Create (a
+// company's API keys) and Agency.AddProspects (a company's global prospect
+// list, sent with that company's own key).
+//
+// The vendor serves only one or two requests at a time per key: the Client
+// keeps at most one in flight per key and host (WithMaxInFlight changes
+// it), queueing calls within their context. E_TOO_MANY_REQUESTS means the
+// request was not processed; it is retried with backoff for every
+// operation, creates included.
+func Woodpecker() Provider { return Provider{v: woodpecker{notOffered{"Woodpecker"}}} }
+
+type woodpecker struct{ notOffered }
+
+// woodpeckerProspectsPerRequest is the vendor's cap on prospects per
+// add_prospects_list request.
+const woodpeckerProspectsPerRequest = 20000
+
+func (woodpecker) defaultBaseURL() string { return "https://api.woodpecker.co" }
+
+func (woodpecker) maxInFlight() int { return 1 }
+
+func (w woodpecker) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
+	switch a := a.(type) {
+	case *apiKey:
+		return a.withHeader("x-api-key"), nil
+	case *bearer, *SessionToken:
+		return nil, errAuthNotAccepted(w.name(), a, "APIKeyAuth", "KeyPair(key, \"X\")")
+	}
+	return a, nil
+}
+
+// woodpeckerKinds maps the vendor's codes to sentinels.
+var woodpeckerKinds = map[string]error{
+	"E_SESSION":           ErrUnauthorized,
+	"E_RECORD_NOT_FOUND":  ErrNotFound,
+	"E_DUPLICATE":         ErrConflict,
+	"E_REQUIRED_ELEMENT":  ErrInvalidInput,
+	"E_WRONG_PARAM":       ErrInvalidInput,
+	"E_EMAIL":             ErrInvalidInput,
+	"E_INV_STATUS":        ErrInvalidInput,
+	"E_TOO_MANY_REQUESTS": ErrRateLimited,
+}
+
+// woodpeckerCode reads the error code and message from any of the shapes
+// the vendor is known or suspected to use (the exact shape is unconfirmed):
+// {"status":{"status":"ERROR","code","msg"}}, {"code","message"} and
+// {"error": "…" | {"code","msg"}}.
+func woodpeckerCode(body []byte) (code, msg string) {
+	var env struct {
+		Status  json.RawMessage `json:"status"`
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		Msg     string          `json:"msg"`
+		Error   json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return "", ""
+	}
+	type inner struct {
+		Status  string `json:"status"`
+		Code    string `json:"code"`
+		Msg     string `json:"msg"`
+		Message string `json:"message"`
+	}
+	var st inner
+	if len(env.Status) > 0 && env.Status[0] == '{' && json.Unmarshal(env.Status, &st) == nil && (st.Code != "" || strings.EqualFold(st.Status, "error")) {
+		if strings.EqualFold(st.Status, "ok") || st.Code == "OK" {
+			return "", ""
+		}
+		return st.Code, st.Msg + st.Message
+	}
+	if len(env.Error) > 0 {
+		var s string
+		if json.Unmarshal(env.Error, &s) == nil && s != "" {
+			if strings.HasPrefix(s, "E_") {
+				return s, ""
+			}
+			return "", s
+		}
+		var e inner
+		if json.Unmarshal(env.Error, &e) == nil && (e.Code != "" || e.Msg != "" || e.Message != "") {
+			return e.Code, e.Msg + e.Message
+		}
+	}
+	if strings.HasPrefix(env.Code, "E_") {
+		return env.Code, env.Message + env.Msg
+	}
+	return "", ""
+}
+
+func (woodpecker) parseError(status int, body []byte) *APIError {
+	code, msg := woodpeckerCode(body)
+	if code == "" && (status < 400 || msg == "") {
+		return nil
+	}
+	return &APIError{StatusCode: status, Code: code, Message: excerpt(msg), kind: woodpeckerKinds[code]}
+}
+
+// woodpeckerBusy reports the vendor's "not processed, too busy" answer.
+func woodpeckerBusy(status int, body []byte) bool {
+	code, _ := woodpeckerCode(body)
+	return code == "E_TOO_MANY_REQUESTS"
+}
+
+// request builds a Woodpecker request; every one may be retried when the
+// vendor says it was too busy to process it.
+func (w woodpecker) request(c *Client, op, method, path string, body any) (*request, error) {
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	r, err := newJSONRequest(op, method, path, body)
+	if err != nil {
+		return nil, err
+	}
+	r.retryOn = woodpeckerBusy
+	return r, nil
+}
+
+type woodpeckerCompany struct {
+	ID      flexString `json:"id"`
+	Name    string     `json:"name"`
+	APIKeys []struct {
+		APIKey string `json:"api_key"`
+		Name   string `json:"name"`
+	} `json:"api_keys"`
+}
+
+func (co woodpeckerCompany) normalize(raw json.RawMessage) *SubAccount {
+	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: redactJSON(raw, "api_key")}
+	for _, k := range co.APIKeys {
+		sa.APIKeys = append(sa.APIKeys, APIKey{Key: Secret(k.APIKey), Label: k.Name})
+	}
+	return sa
+}
+
+// companies fetches the agency's companies: a bare array, or HTTP 204 with
+// no body for none.
+func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*SubAccount, error) {
+	r, err := w.request(c, op, http.MethodGet, "rest/v1/agency/companies", nil)
+	if err != nil {
+		return nil, err
+	}
+	r.repeatable = true
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.status == http.StatusNoContent || len(bytes.TrimSpace(resp.body)) == 0 {
+		return []*SubAccount{}, nil
+	}
+	var raws []json.RawMessage
+	if err := c.decode(op, resp, &raws); err != nil {
+		return nil, err
+	}
+	out := make([]*SubAccount, 0, len(raws))
+	for i, raw := range raws {
+		var co woodpeckerCompany
+		if err := json.Unmarshal(raw, &co); err != nil {
+			return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "company " + strconv.Itoa(i), Err: err}
+		}
+		out = append(out, co.normalize(raw))
+	}
+	return out, nil
+}
+
+// company finds one company in the list.
+func (w woodpecker) company(ctx context.Context, c *Client, op, id string) (*SubAccount, error) {
+	if _, err := woodpeckerID(op, id); err != nil {
+		return nil, err
+	}
+	all, err := w.companies(ctx, c, op)
+	if err != nil {
+		return nil, err
+	}
+	for _, co := range all {
+		if co.ID == id {
+			return co, nil
+		}
+	}
+	return nil, &APIError{StatusCode: http.StatusOK, Message: "no company " + id + " in the agency's companies",
+		Operation: op, Provider: w.name(), kind: ErrNotFound}
+}
+
+// woodpeckerID validates a company id: the vendor's ids are numbers.
+func woodpeckerID(op, id string) (json.Number, error) {
+	n, err := strconv.ParseUint(id, 10, 63)
+	if err != nil || n == 0 {
+		return "", invalid(op, "companyID", "must be a positive integer (Woodpecker company ids are numbers)")
+	}
+	return json.Number(strconv.FormatUint(n, 10)), nil
+}
+
+func (w woodpecker) listSubAccounts(ctx context.Context, c *Client, _ ListOptions) (*SubAccountPage, error) {
+	all, err := w.companies(ctx, c, "SubAccounts.List")
+	if err != nil {
+		return nil, err
+	}
+	return &SubAccountPage{Items: all, Total: len(all)}, nil
+}
+
+func (w woodpecker) getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error) {
+	return w.company(ctx, c, "SubAccounts.Get", id)
+}
+
+func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
+	const op = "SubAccounts.Create"
+	if in.Name == "" {
+		return nil, invalid(op, "Name", "is empty (the company name)")
+	}
+	if err := checkText(op, "Name", in.Name, 200); err != nil {
+		return nil, err
+	}
+	if err := unusedFields(op, w.name(), map[string]bool{
+		"Username": in.Username != "", "Email": in.Email != "", "Phone": in.Phone != "", "Password": in.Password != "",
+		"TemplateID": in.TemplateID != "", "MasterAccount": in.MasterAccount != "", "Country": in.Country != "",
+		"Channels": len(in.Channels) > 0, "CreditType": in.CreditType != "",
+	}); err != nil {
+		return nil, err
+	}
+	r, err := w.request(c, op, http.MethodPost, "rest/v1/agency/companies/add", map[string]any{"name": in.Name})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var co woodpeckerCompany
+	if err := c.decode(op, resp, &co); err != nil {
+		return nil, err
+	}
+	if co.ID == "" {
+		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "no company id in the answer"}
+	}
+	return co.normalize(resp.body), nil
+}
+
+func (w woodpecker) listKeys(ctx context.Context, c *Client, companyID string) ([]APIKey, error) {
+	co, err := w.company(ctx, c, "Keys.List", companyID)
+	if err != nil {
+		return nil, err
+	}
+	if co.APIKeys == nil {
+		return []APIKey{}, nil
+	}
+	return co.APIKeys, nil
+}
+
+func (w woodpecker) createKey(ctx context.Context, c *Client, companyID, label string) (*APIKey, error) {
+	const op = "Keys.Create"
+	id, err := woodpeckerID(op, companyID)
+	if err != nil {
+		return nil, err
+	}
+	if label == "" {
+		return nil, invalid(op, "label", "is empty")
+	}
+	if err := checkText(op, "label", label, 200); err != nil {
+		return nil, err
+	}
+	r, err := w.request(c, op, http.MethodPost, "rest/v1/agency/companies/api/add", map[string]any{"company_id": id, "name": label})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		APIKey string `json:"api_key"`
+	}
+	if err := c.decode(op, resp, &out); err != nil {
+		return nil, err
+	}
+	if out.APIKey == "" {
+		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "no api_key in the answer"}
+	}
+	return &APIKey{Key: Secret(out.APIKey), Label: label, Raw: redactJSON(resp.body, "api_key")}, nil
+}
+
+// ChunkError reports a failed request of an operation sent in chunks
+// (Woodpecker's AddProspects): which chunk failed and how many items the
+// vendor accepted before it, so a caller can resume. It unwraps to the
+// chunk's error.
+type ChunkError struct {
+	Operation string
+	// Chunk is the failed chunk, from 1; Chunks is how many there are.
+	Chunk, Chunks int
+	// Accepted is the number of items in the chunks sent before it.
+	Accepted int
+	Err      error
+}
+
+func (e *ChunkError) Error() string {
+	return fmt.Sprintf("multiaccount: %s: chunk %d of %d failed after %d accepted: %v", e.Operation, e.Chunk, e.Chunks, e.Accepted, e.Err)
+}
+
+func (e *ChunkError) Unwrap() error { return e.Err }
+
+// woodpeckerProspectFields are the named prospect fields that Fields may
+// not repeat.
+var woodpeckerProspectFields = map[string]bool{"email": true, "first_name": true, "last_name": true, "company": true}
+
+func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID string, ps []Prospect, o ProspectOptions) error {
+	const op = "Agency.AddProspects"
+	if _, err := woodpeckerID(op, companyID); err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		return invalid(op, "prospects", "is empty")
+	}
+	wire := make([]map[string]string, len(ps))
+	for i, p := range ps {
+		field := func(name string) string { return fmt.Sprintf("prospects[%d].%s", i, name) }
+		if err := checkEmail(op, field("Email"), p.Email); err != nil {
+			return err
+		}
+		m := map[string]string{"email": p.Email}
+		for name, v := range map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "company": p.Company} {
+			if v == "" {
+				continue
+			}
+			if err := checkText(op, field(name), v, 500); err != nil {
+				return err
+			}
+			m[name] = v
+		}
+		for k, v := range p.Fields {
+			if k == "" || woodpeckerProspectFields[k] {
+				return invalid(op, field("Fields["+strconv.Quote(k)+"]"), "must not be empty or repeat a named field")
+			}
+			if err := checkText(op, field("Fields["+strconv.Quote(k)+"]"), v, 5000); err != nil {
+				return err
+			}
+			m[k] = v
+		}
+		wire[i] = m
+	}
+	co, err := w.company(ctx, c, op, companyID)
+	if err != nil {
+		return err
+	}
+	if len(co.APIKeys) == 0 {
+		return fmt.Errorf("multiaccount: Woodpecker %s: company %s has no API key; create one with Keys.Create first: %w", op, companyID, ErrNotFound)
+	}
+	auth := w.companyAuth(c, co.APIKeys[0].Key)
+	chunks := (len(wire) + woodpeckerProspectsPerRequest - 1) / woodpeckerProspectsPerRequest
+	for i := 0; i < chunks; i++ {
+		lo, hi := i*woodpeckerProspectsPerRequest, min((i+1)*woodpeckerProspectsPerRequest, len(wire))
+		body := map[string]any{"prospects": wire[lo:hi]}
+		if o.Update {
+			body["update"] = true
+		}
+		r, err := w.request(c, op, http.MethodPost, "rest/v1/add_prospects_list", body)
+		if err == nil {
+			r.auth = auth
+			// Repeatable: without update, prospects already on the list are
+			// left as they are; with it, the same values are set again.
+			r.repeatable = true
+			_, err = c.do(ctx, r)
+		}
+		if err != nil {
+			return &ChunkError{Operation: op, Chunk: i + 1, Chunks: chunks, Accepted: lo, Err: err}
+		}
+	}
+	return nil
+}
+
+// companyAuth authenticates as a company, the way the client authenticates
+// as the agency.
+func (woodpecker) companyAuth(c *Client, key Secret) Authenticator {
+	switch a := c.auth.(type) {
+	case *keyPair:
+		return &keyPair{id: key, secret: a.secret}
+	case *apiKey:
+		return &apiKey{header: a.header, key: key}
+	}
+	return &apiKey{header: "x-api-key", key: key}
+}
