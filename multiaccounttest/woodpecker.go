@@ -39,6 +39,7 @@ type wpCompany struct {
 	Owner     string
 	Keys      []wpKey
 	Prospects []map[string]any // each with "id" and "email"
+	byEmail   map[string]map[string]any
 }
 
 type wpKey struct{ Key, Label string }
@@ -230,8 +231,8 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 		}
 		update = b
 	}
-	raw, present := m["prospects"]
-	if !present {
+	raw := m["prospects"]
+	if raw == nil {
 		wpError(w, http.StatusBadRequest, "E_REQUIRED_ELEMENT", "prospects is required")
 		return
 	}
@@ -266,13 +267,13 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 	out := make([]any, 0, len(in))
 	for _, p := range in {
 		email := strings.ToLower(p["email"].(string))
-		var existing map[string]any
-		for _, e := range c.Prospects {
-			if e["email"] == email {
-				existing = e
-				break
+		if c.byEmail == nil {
+			c.byEmail = make(map[string]map[string]any, len(c.Prospects))
+			for _, e := range c.Prospects {
+				c.byEmail[e["email"].(string)] = e
 			}
 		}
+		existing := c.byEmail[email]
 		status := "ADDED"
 		switch {
 		case existing != nil && update:
@@ -294,6 +295,7 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 			existing["id"] = s.wp.nextProsID
 			existing["email"] = email
 			c.Prospects = append(c.Prospects, existing)
+			c.byEmail[email] = existing
 		}
 		out = append(out, map[string]any{"id": existing["id"], "email": email, "status": status})
 	}
