@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -143,3 +144,14 @@ func wantEq(t *testing.T, what string, got, want any) {
 func bearerH(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -52,6 +52,18 @@ var (
 	kyCountry  = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
+// kyEnvelope is every answer, its fields in the vendor's order.
+type kyEnvelope struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Data    any            `json:"data"`
+	Error   map[string]any `json:"error"`
+	Total   *int           `json:"total,omitempty"`
+	Limit   string         `json:"limit,omitempty"`
+	Offset  string         `json:"offset,omitempty"`
+	Status  int            `json:"status"`
+}
+
 func kyReply(w http.ResponseWriter, status int, code, msg string, data any, errs map[string]any) {
 	if errs == nil {
 		errs = map[string]any{}
@@ -59,7 +71,7 @@ func kyReply(w http.ResponseWriter, status int, code, msg string, data any, errs
 	if data == nil {
 		data = map[string]any{}
 	}
-	writeJSON(w, status, map[string]any{"code": code, "message": msg, "data": data, "error": errs, "status": status})
+	writeJSON(w, status, kyEnvelope{Code: code, Message: msg, Data: data, Error: errs, Status: status})
 }
 
 func kyInvalid(w http.ResponseWriter, errs map[string]any) {
@@ -181,9 +193,9 @@ func (s *Server) kyList(w http.ResponseWriter, r *http.Request) {
 		data = append(data, x.json())
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
-		"code": "RBC103", "message": "Request successfully executed!", "data": data, "error": map[string]any{},
-		"total": total, "limit": strconv.Itoa(limit), "offset": strconv.Itoa(offset), "status": http.StatusOK,
+	writeJSON(w, http.StatusOK, kyEnvelope{
+		Code: "RBC103", Message: "Request successfully executed!", Data: data, Error: map[string]any{},
+		Total: &total, Limit: strconv.Itoa(limit), Offset: strconv.Itoa(offset), Status: http.StatusOK,
 	})
 }
 
