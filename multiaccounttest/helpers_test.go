@@ -62,10 +62,10 @@ func (r reply) JSON(t *testing.T) map[string]any {
 	return m
 }
 
-// do sends one request. body may be nil, a string (sent as is) or any value
-// (sent as JSON). headers are pairs: name, value, name, value…
-func do(t *testing.T, method, u string, body any, headers ...string) reply {
-	t.Helper()
+// send sends one request. body may be nil, a string (sent as is),
+// url.Values (sent as a form) or any other value (sent as JSON). headers
+// are pairs: name, value, name, value… It is safe in any goroutine.
+func send(method, u string, body any, headers ...string) (reply, error) {
 	var rd io.Reader
 	ctype := ""
 	switch b := body.(type) {
@@ -78,14 +78,14 @@ func do(t *testing.T, method, u string, body any, headers ...string) reply {
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return reply{}, err
 		}
 		rd = bytes.NewReader(buf)
 		ctype = "application/json"
 	}
 	req, err := http.NewRequest(method, u, rd)
 	if err != nil {
-		t.Fatal(err)
+		return reply{}, err
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
@@ -95,14 +95,24 @@ func do(t *testing.T, method, u string, body any, headers ...string) reply {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, u, err)
+		return reply{}, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return reply{}, err
 	}
-	return reply{resp.StatusCode, resp.Header, data}
+	return reply{resp.StatusCode, resp.Header, data}, nil
+}
+
+// do is send on the test goroutine, failing the test on a transport error.
+func do(t *testing.T, method, u string, body any, headers ...string) reply {
+	t.Helper()
+	r, err := send(method, u, body, headers...)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
+	return r
 }
 
 // path walks a decoded JSON value: keys for objects, ints for arrays.

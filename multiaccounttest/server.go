@@ -106,12 +106,12 @@ func WithVoiceTelHourlyLimit(n int) Option {
 // Server.Fail.
 //
 // For each affected request the emulator first waits for Delay and for Wait
-// (whichever are set; the wait ends early if the client goes away or the
-// Server closes), then: with Drop it closes the connection without
-// answering; with a non-zero Status it answers that status with Body (the
-// status text when Body is empty); otherwise it serves the request
-// normally, late. RetryAfter, when positive, is sent as a Retry-After header
-// in whole seconds (rounded up).
+// (whichever are set; the wait ends early if the client goes away, and with
+// a dropped connection if the Server closes), then: with Drop it closes the
+// connection without answering; with a non-zero Status it answers that
+// status with Body (the status text when Body is empty); otherwise it serves
+// the request normally, late. RetryAfter, when positive, is sent as a
+// Retry-After header in whole seconds (rounded up).
 type Fault struct {
 	Times      int             // how many upcoming requests are affected; < 1 means 1
 	Status     int             // HTTP status to answer instead of the vendor's answer; 0 to serve normally
@@ -311,6 +311,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) bo
 			return true
 		case <-s.done:
 			t.Stop()
+			dropConnection(w)
 			return true
 		}
 	}
@@ -320,6 +321,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) bo
 		case <-r.Context().Done():
 			return true
 		case <-s.done:
+			dropConnection(w)
 			return true
 		}
 	}

@@ -165,7 +165,11 @@ func TestWoodpeckerConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = wpDo(t, srv, http.MethodGet, p, WoodpeckerAgencyKey, nil).Status
+			r, err := send(http.MethodGet, srv.URL(Woodpecker)+p, nil, "x-api-key", WoodpeckerAgencyKey)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = r.Status
 		}()
 	}
 	// Requests counts a request only once it holds (or was refused) a slot.
@@ -196,7 +200,10 @@ func TestWoodpeckerConcurrencyOption(t *testing.T) {
 	release := make(chan struct{})
 	srv.Fail(Woodpecker, p, Fault{Wait: release})
 	done := make(chan int)
-	go func() { done <- wpDo(t, srv, http.MethodGet, p, WoodpeckerAgencyKey, nil).Status }()
+	go func() {
+		r, _ := send(http.MethodGet, srv.URL(Woodpecker)+p, nil, "x-api-key", WoodpeckerAgencyKey)
+		done <- r.Status
+	}()
 	for srv.Requests(Woodpecker, p) < 1 {
 		time.Sleep(time.Millisecond)
 	}
