@@ -27,6 +27,30 @@
 // connection) and [Server.Requests] counts the requests each path received,
 // for testing retry handling.
 //
+// # Emulator choices
+//
+// Where the vendors' public documents leave a detail open, the emulator
+// picks one and keeps to it; clients should not depend on these:
+//
+//   - CallTrackingMetrics: refused credentials are HTTP 401
+//     {"status":"error","message":…}; the default page size is 10; calls
+//     come newest first; start_date and end_date are UTC dates, end
+//     included; next_page is an absolute URL on the request's host without
+//     auth_token.
+//   - Woodpecker: the concurrency refusal is HTTP 400 E_TOO_MANY_REQUESTS;
+//     a key used on the wrong kind of route is E_SESSION; add_prospects_list
+//     answers {"prospects":[{"id","email","status"}]}, status one of ADDED,
+//     UPDATED, DUPLICATE.
+//   - VoiceTel: each limited operation has its own window; a missing key is
+//     400 "Field Required: apikey"; cdr/ treats start as the earlier bound
+//     and defaults to the last 24 hours; CDR items follow the v2.2 sample
+//     ({"id","key","value":{"cid","dst","dur","start",…}}).
+//   - SerwerSMS: a malformed JSON body is error 1006 InvalidData.
+//   - Kaleyra: validation failures are HTTP 400 RBC2301 (RBC2302 for an
+//     e-mail address already in use) naming the fields under "error"; an
+//     unknown sub-account SID is HTTP 404 RBC2304 "Subaccount not found!";
+//     create answers data as one object, update as an array of one.
+//
 // The package uses only the standard library and never logs.
 package multiaccounttest
 
