@@ -163,6 +163,7 @@ type SessionToken struct {
 type sessionFlight struct {
 	done    chan struct{}
 	session *Session
+	gen     uint64 // the generation of session
 	err     error
 }
 
@@ -236,7 +237,11 @@ func (s *SessionToken) current(ctx context.Context) (*Session, uint64, error) {
 	if s.now != nil {
 		now = s.now
 	}
-	if sess := s.session; sess != nil && (sess.Expires.IsZero() || now().Before(sess.Expires.Add(-sessionRefreshMargin))) {
+	margin := sessionRefreshMargin
+	if s.access == "" {
+		margin = 0 // a shared token cannot be refreshed: use it to the end
+	}
+	if sess := s.session; sess != nil && (sess.Expires.IsZero() || now().Before(sess.Expires.Add(-margin))) {
 		gen := s.gen
 		s.mu.Unlock()
 		return sess, gen, nil
@@ -270,9 +275,9 @@ func (s *SessionToken) current(ctx context.Context) (*Session, uint64, error) {
 	if fl.err != nil {
 		return nil, 0, fl.err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fl.session, s.gen, nil
+	// The flight's own generation: a newer token may exist by now, and a
+	// 401 on this one must not drop it.
+	return fl.session, fl.gen, nil
 }
 
 func (s *SessionToken) run(ctx context.Context, fl *sessionFlight) {
@@ -280,9 +285,13 @@ func (s *SessionToken) run(ctx context.Context, fl *sessionFlight) {
 	defer cancel()
 	sess, err := s.exchange(ctx, s.access, s.secret)
 	s.mu.Lock()
+	if err == nil && (sess == nil || sess.Token == "") {
+		err = errors.New("multiaccount: the token exchange returned no token")
+	}
 	if err == nil {
 		s.session = sess
 		s.gen++
+		fl.gen = s.gen
 	}
 	s.inflight = nil
 	fl.session, fl.err = sess, err

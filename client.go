@@ -324,6 +324,12 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// sameOrigin reports whether u is on the base URL's scheme and host, the
+// only place credentials go.
+func (c *Client) sameOrigin(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, c.base.Scheme) && strings.EqualFold(u.Host, c.base.Host)
+}
+
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true

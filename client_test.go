@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 func TestNewClientValidates(t *testing.T) {
@@ -412,4 +414,50 @@ func TestVoiceTelCanarySecrets(t *testing.T) {
 		t.Fatalf("the sweep did not run: %d errors, logs %q", len(errs), logs)
 	}
 	assertNoCanary(t, canaries, logs.String(), errs, values...)
+}
+
+func TestRedirectsToOtherHostsAreNotFollowed(t *testing.T) {
+	c, mt := voiceTelClient(t)
+	mt.RegisterResponder("POST", c.BaseURL()+"v2.1/account/registration/", func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(http.StatusTemporaryRedirect, "")
+		r.Header.Set("Location", "https://elsewhere.example.test/steal")
+		return r, nil
+	})
+	// The no-responder fails the test if the foreign host is contacted:
+	// the body (with VoiceTel's apikey field) and headers would go along.
+	_, err := c.Agency.SIPRegistration(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTemporaryRedirect {
+		t.Fatalf("err = %v, want the 307 as an *APIError", err)
+	}
+}
+
+func TestRedirectsOnTheSameHostAreFollowed(t *testing.T) {
+	c, mt := voiceTelClient(t)
+	mt.RegisterResponder("POST", c.BaseURL()+"v2.1/account/registration/", func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(http.StatusTemporaryRedirect, "")
+		r.Header.Set("Location", c.BaseURL()+"moved/registration/")
+		return r, nil
+	})
+	rec := respond(t, c, mt, "POST", "moved/registration/", 200, fixture(t, "voicetel", "registration.json"))
+	if _, err := c.Agency.SIPRegistration(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if rec.last(t).Header.Get("Authorization") != "Bearer "+vtKey {
+		t.Errorf("same-host redirect lost its credentials")
+	}
+}
+
+func TestReusedSessionTokenLastsToItsExpiry(t *testing.T) {
+	clock := newFakeClock()
+	st := ReuseSessionToken("shared", clock.Now().Add(time.Hour))
+	st.bind(nil, clock.Now)
+	clock.Advance(58 * time.Minute)
+	if _, _, err := st.current(context.Background()); err != nil {
+		t.Fatalf("a shared token two minutes before expiry: %v", err)
+	}
+	clock.Advance(2 * time.Minute)
+	if _, _, err := st.current(context.Background()); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("an expired shared token: err = %v", err)
+	}
 }

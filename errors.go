@@ -105,9 +105,12 @@ func (e *RateLimitError) Error() string {
 		b.WriteString(e.Operation)
 		b.WriteString(": ")
 	}
-	if e.Local {
+	switch {
+	case e.Local:
 		b.WriteString("client-side rate limit")
-	} else {
+	case e.api != nil && e.api.Code != "" && e.api.StatusCode != 429:
+		fmt.Fprintf(&b, "server rate limit (HTTP %d code %s)", e.api.StatusCode, e.api.Code)
+	default:
 		b.WriteString("server rate limit (HTTP 429)")
 	}
 	if e.Endpoint != "" {

@@ -95,6 +95,21 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 		next = http.DefaultTransport
 	}
 	hc.Transport = &attemptTransport{next: next}
+	// Never follow a redirect to another scheme or host: bodies and
+	// headers carry credentials. The 3xx answer is returned instead.
+	userCheck := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !c.sameOrigin(req.URL) {
+			return http.ErrUseLastResponse
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil,
@@ -198,7 +213,8 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if r.auth != nil {
 		auth = r.auth
 	}
-	if r.noAuth {
+	if r.noAuth || !c.sameOrigin(req.URL) {
+		// No credentials for a redirect to another scheme or host.
 		auth = nil
 	}
 	release, err := c.acquireInFlight(ctx, auth)
