@@ -73,7 +73,9 @@ func (kaleyra) parseError(status int, body []byte) *APIError {
 	switch {
 	case env.Code == "RBC422":
 		e.kind = ErrUnauthorized
-	case strings.HasPrefix(env.Code, "RBC23"):
+	case strings.HasPrefix(env.Code, "RBC23") && (status == http.StatusBadRequest || env.Status == http.StatusBadRequest):
+		// RBC23xx under 400 is a validation failure; under another status
+		// (404 for an unknown sub-account) the status decides.
 		e.kind = ErrInvalidInput
 	case status < 400:
 		e.kind = kindForStatus(int(env.Status))

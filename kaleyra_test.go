@@ -427,3 +427,12 @@ func TestKaleyraCanarySecrets(t *testing.T) {
 	}
 	assertNoCanary(t, []string{key, subKey, "Anewlycreatedsubaccountkey0001"}, logs.String(), errs, values...)
 }
+
+func TestKaleyraNotFoundStatusWinsOverRBC23(t *testing.T) {
+	c, mt := kaleyraClient(t)
+	respond(t, c, mt, "GET", "api/v1/"+kSID+"/subaccounts/GONE", 404, []byte(`{"code":"RBC2304","message":"Subaccount not found!","data":{},"error":{},"status":404}`))
+	_, err := c.SubAccounts.Get(context.Background(), "GONE")
+	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("err = %v, want ErrNotFound only", err)
+	}
+}

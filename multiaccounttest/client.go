@@ -1,0 +1,57 @@
+package multiaccounttest
+
+import (
+	"fmt"
+
+	"github.com/multiaccount/multiaccount"
+)
+
+// Provider returns the multiaccount Provider for vendor v (Kaleyra with the
+// seeded parent SID).
+func Provider(v Vendor) (multiaccount.Provider, error) {
+	switch v {
+	case CallTrackingMetrics:
+		return multiaccount.CallTrackingMetrics(), nil
+	case Woodpecker:
+		return multiaccount.Woodpecker(), nil
+	case VoiceTel:
+		return multiaccount.VoiceTel(), nil
+	case SerwerSMS:
+		return multiaccount.SerwerSMS(), nil
+	case Kaleyra:
+		return multiaccount.Kaleyra(KaleyraSID), nil
+	}
+	return multiaccount.Provider{}, fmt.Errorf("multiaccounttest: unknown vendor %q", v)
+}
+
+// Credentials returns the seeded credentials for vendor v: the agency's (or
+// account's) own, as a real client would use them. VoiceTel's
+// SubAccounts.Create needs the administrator key instead:
+// multiaccount.Bearer(VoiceTelAdminKey).
+func Credentials(v Vendor) multiaccount.Authenticator {
+	switch v {
+	case CallTrackingMetrics:
+		return multiaccount.KeyPair(CTMAccessKey, CTMSecretKey)
+	case Woodpecker:
+		return multiaccount.APIKeyAuth(WoodpeckerAgencyKey)
+	case VoiceTel:
+		return multiaccount.Bearer(VoiceTelAPIKey)
+	case SerwerSMS:
+		return multiaccount.Bearer(SerwerSMSToken)
+	case Kaleyra:
+		return multiaccount.APIKeyAuth(KaleyraAPIKey)
+	}
+	return nil
+}
+
+// Client returns a multiaccount.Client for vendor v, pointed at the
+// emulator and authenticated with the seeded credentials. opts are applied
+// after those defaults, so WithAuth, WithClock or WithRetry given here win.
+func (s *Server) Client(v Vendor, opts ...multiaccount.Option) (*multiaccount.Client, error) {
+	p, err := Provider(v)
+	if err != nil {
+		return nil, err
+	}
+	all := append([]multiaccount.Option{multiaccount.WithBaseURL(s.URL(v)), multiaccount.WithAuth(Credentials(v))}, opts...)
+	return multiaccount.NewClient(p, all...)
+}
