@@ -1,0 +1,306 @@
+package multiaccount_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/multiaccount/multiaccount"
+	"github.com/multiaccount/multiaccount/multiaccounttest"
+)
+
+// The examples run against the emulator, so they need no credentials; with
+// a real vendor only the client's construction differs.
+
+func ExampleNewClient() {
+	c, err := multiaccount.NewClient(multiaccount.VoiceTel(),
+		multiaccount.WithAuth(multiaccount.Bearer("your-api-key")),
+		multiaccount.WithRateLimitWait(0)) // fail fast instead of waiting for a slot
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c)
+	// Output: multiaccount.Client{provider: VoiceTel, base: https://api.voicetel.com/, auth: Bearer([REDACTED])}
+}
+
+func ExampleSubAccountsService_List() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Kaleyra)
+
+	page, err := c.SubAccounts.List(context.Background(), &multiaccount.ListOptions{PageSize: 5})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Items), "of", page.Total, "next cursor:", page.NextCursor)
+	fmt.Println(page.Items[0].Name, page.Items[0].APIKeys[0].Key)
+	// Output:
+	// 5 of 12 next cursor: 5
+	// Asha Verma [REDACTED]
+}
+
+func ExampleSubAccountsService_All() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.CallTrackingMetrics)
+
+	n := 0
+	for acct, err := range c.SubAccounts.All(context.Background(), &multiaccount.ListOptions{PageSize: 10}) {
+		if err != nil {
+			panic(err)
+		}
+		if n == 0 {
+			fmt.Println("first:", acct.ID)
+		}
+		n++
+	}
+	fmt.Println("accounts:", n)
+	// Output:
+	// first: 10001
+	// accounts: 33
+}
+
+func ExampleSubAccountsService_Get() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.SerwerSMS)
+
+	sa, err := c.SubAccounts.Get(context.Background(), "1194")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sa.Username, sa.Phone)
+	// Output: marketing +48730856000
+}
+
+func ExampleSubAccountsService_Create() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	// VoiceTel creates sub-accounts with the administrator key.
+	c, _ := srv.Client(multiaccounttest.VoiceTel,
+		multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAdminKey)))
+
+	sa, err := c.SubAccounts.Create(context.Background(), &multiaccount.SubAccountCreate{
+		Name: "Acme Branch", Username: "4592012345", Email: "branch@example.com",
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sa.ID, sa.Password) // the generated password is a Secret
+	// Output: 4592012345 [REDACTED]
+}
+
+func ExampleSubAccountsService_Update() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Kaleyra)
+
+	off := false // a zero value that is set is sent
+	sa, err := c.SubAccounts.Update(context.Background(), multiaccounttest.KaleyraSID+"_1",
+		&multiaccount.SubAccountUpdate{LowBalanceAlert: &off})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sa.Name)
+	// Output: Asha Verma
+}
+
+func ExampleSubAccountsService_Delete() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.SerwerSMS)
+
+	ctx := context.Background()
+	if err := c.SubAccounts.Delete(ctx, "789"); err != nil {
+		panic(err)
+	}
+	_, err := c.SubAccounts.Get(ctx, "789")
+	fmt.Println(errors.Is(err, multiaccount.ErrNotFound))
+	// Output: true
+}
+
+func ExampleSubAccountsService_SetLimit() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.SerwerSMS)
+
+	err := c.SubAccounts.SetLimit(context.Background(), "456", multiaccount.MessageLimit{Type: "eco", Value: 500})
+	fmt.Println(err)
+	limit, _ := srv.SerwerSMSLimit(456, "eco")
+	fmt.Println(limit)
+	// Output:
+	// <nil>
+	// 500
+}
+
+func ExampleKeysService_List() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Woodpecker)
+
+	keys, err := c.Keys.List(context.Background(), strconv.Itoa(multiaccounttest.WoodpeckerCompanyID+1))
+	if err != nil {
+		panic(err)
+	}
+	for _, k := range keys {
+		fmt.Println(k.Label, k.Key)
+	}
+	// Output:
+	// main [REDACTED]
+	// crm sync [REDACTED]
+}
+
+func ExampleKeysService_Create() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Woodpecker)
+
+	k, err := c.Keys.Create(context.Background(), strconv.Itoa(multiaccounttest.WoodpeckerCompanyID), "reporting")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(k.Label, len(k.Key.Reveal()) > 0)
+	// Output: reporting true
+}
+
+func ExampleKeysService_Exchange() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.VoiceTel)
+
+	k, err := c.Keys.Exchange(context.Background(), strconv.Itoa(multiaccounttest.VoiceTelUsername), multiaccounttest.VoiceTelPassword)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(k.Key.Reveal() == multiaccounttest.VoiceTelAPIKey)
+	// Output: true
+}
+
+func ExampleRecordsService_Calls() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.CallTrackingMetrics)
+
+	q := &multiaccount.CallQuery{AccountID: "10001", Start: time.Now().AddDate(0, 0, -14), End: time.Now()}
+	n := 0
+	for call, err := range c.Records.Calls(context.Background(), q) {
+		if err != nil {
+			panic(err)
+		}
+		if call.Duration > 0 && call.From != "" {
+			n++
+		}
+	}
+	fmt.Println(n > 0)
+	// Output: true
+}
+
+func ExampleRecordsService_RecurringCharges() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.VoiceTel)
+
+	ch, err := c.Records.RecurringCharges(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	for _, item := range ch.Items {
+		fmt.Printf("%s %.2f\n", item.Description, item.Amount)
+	}
+	fmt.Printf("total %.2f\n", ch.Total)
+	// Output:
+	// Hosted PBX 19.99
+	// E911 1.50
+	// CNAM 0.99
+	// did 4.25
+	// total 26.73
+}
+
+func ExampleAgencyService_Account() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.VoiceTel)
+
+	ctx := context.Background()
+	a, err := c.Agency.Account(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.Name, *a.Balance)
+	// VoiceTel allows 6 info/ calls per hour; the 7th is refused locally.
+	for i := 0; i < 5; i++ {
+		_, _ = c.Agency.Account(ctx)
+	}
+	_, err = c.Agency.Account(ctx)
+	var rl *multiaccount.RateLimitError
+	fmt.Println(errors.As(err, &rl), rl.Local, rl.RetryAfter.Round(time.Minute))
+	// Output:
+	// Acme Field Services 25.5
+	// true true 1h0m0s
+}
+
+func ExampleAgencyService_SIPRegistration() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.VoiceTel)
+
+	reg, err := c.Agency.SIPRegistration(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(reg.URI)
+	// Output: sip:4592086960@192.0.2.10:5060
+}
+
+func ExampleAgencyService_Signup() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.VoiceTel)
+
+	acct, err := c.Agency.Signup(context.Background(), &multiaccount.Signup{Name: "Jo Doe", Email: "jo@example.com"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(acct.Username), acct.Password)
+	// Output: 10 [REDACTED]
+}
+
+func ExampleAgencyService_Recover() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.VoiceTel)
+
+	fmt.Println(c.Agency.Recover(context.Background(), "billing@acme-field.example"))
+	// Output: <nil>
+}
+
+func ExampleAgencyService_Session() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	token := multiaccount.NewSessionToken(multiaccounttest.CTMAccessKey, multiaccounttest.CTMSecretKey)
+	c, _ := srv.Client(multiaccounttest.CallTrackingMetrics, multiaccount.WithAuth(token))
+
+	s, err := c.Agency.Session(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Token, s.FirstAccountID)
+	// Share the token with another process for up to 30 days:
+	shared, expires := token.Token()
+	_ = multiaccount.ReuseSessionToken(shared.Reveal(), expires)
+	// Output: [REDACTED] 10001
+}
+
+func ExampleAgencyService_AddProspects() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Woodpecker)
+
+	err := c.Agency.AddProspects(context.Background(), strconv.Itoa(multiaccounttest.WoodpeckerCompanyID),
+		[]multiaccount.Prospect{{Email: "sam@example.com", FirstName: "Sam", Fields: map[string]string{"website": "example.com"}}},
+		multiaccount.ProspectOptions{})
+	fmt.Println(err, len(srv.Prospects(multiaccounttest.WoodpeckerCompanyID)))
+	// Output: <nil> 3
+}
