@@ -55,8 +55,60 @@ func voiceTelMatrix(t *testing.T) matrixVendor {
 	}
 }
 
+func kaleyraMatrix(t *testing.T) matrixVendor {
+	return matrixVendor{
+		name: "Kaleyra", provider: Kaleyra(kSID), auth: APIKeyAuth("matrix-key"),
+		ok: map[opClass][]byte{classRead: fixture(t, "kaleyra", "list.json"), classCreate: fixture(t, "kaleyra", "create.json")},
+		call: map[opClass]func(context.Context, *Client) (any, error){
+			classRead: func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.List(ctx, nil) },
+			classCreate: func(ctx context.Context, c *Client) (any, error) {
+				return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Email: "a@example.com", Country: "IN", Channels: []string{"sms"}, CreditType: "shared"})
+			},
+		},
+	}
+}
+
+func serwerSMSMatrix(t *testing.T) matrixVendor {
+	return matrixVendor{
+		name: "SerwerSMS", provider: SerwerSMS(), auth: KeyPair("matrix-user", "matrix-pass"),
+		ok: map[opClass][]byte{classRead: fixture(t, "serwersms", "view.json"), classCreate: fixture(t, "serwersms", "add.json")},
+		call: map[opClass]func(context.Context, *Client) (any, error){
+			classRead: func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.Get(ctx, "1194") },
+			classCreate: func(ctx context.Context, c *Client) (any, error) {
+				return c.SubAccounts.Create(ctx, &SubAccountCreate{Username: "abc", Password: "secret", TemplateID: "1"})
+			},
+		},
+	}
+}
+
+// CallTrackingMetrics creates nothing; its credential exchange is the
+// operation that must never be sent twice.
+func ctmMatrix(t *testing.T) matrixVendor {
+	return matrixVendor{
+		name: "CallTrackingMetrics", provider: CallTrackingMetrics(), auth: KeyPair("matrix-access", "matrix-secret"),
+		ok: map[opClass][]byte{classRead: fixture(t, "calltrackingmetrics", "accounts_page1.json"), classCreate: fixture(t, "calltrackingmetrics", "auth.json")},
+		call: map[opClass]func(context.Context, *Client) (any, error){
+			classRead:   func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.List(ctx, nil) },
+			classCreate: func(ctx context.Context, c *Client) (any, error) { return c.Agency.Session(ctx) },
+		},
+	}
+}
+
+func woodpeckerMatrix(t *testing.T) matrixVendor {
+	return matrixVendor{
+		name: "Woodpecker", provider: Woodpecker(), auth: APIKeyAuth("matrix-key"),
+		ok: map[opClass][]byte{classRead: fixture(t, "woodpecker", "companies.json"), classCreate: fixture(t, "woodpecker", "company_add.json")},
+		call: map[opClass]func(context.Context, *Client) (any, error){
+			classRead: func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.List(ctx, nil) },
+			classCreate: func(ctx context.Context, c *Client) (any, error) {
+				return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "N"})
+			},
+		},
+	}
+}
+
 // matrixVendors lists the vendors in the matrix.
-var matrixVendors = []func(*testing.T) matrixVendor{voiceTelMatrix}
+var matrixVendors = []func(*testing.T) matrixVendor{voiceTelMatrix, kaleyraMatrix, serwerSMSMatrix, ctmMatrix, woodpeckerMatrix}
 
 // scenario is one misbehaviour and its expected outcome per class.
 type scenario struct {

@@ -1,7 +1,6 @@
 package multiaccount
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -164,7 +163,9 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 	if err != nil {
 		return nil, err
 	}
-	if resp.status == http.StatusNoContent || len(bytes.TrimSpace(resp.body)) == 0 {
+	if resp.status == http.StatusNoContent {
+		// The vendor's empty list. An empty body under 200 is not: it
+		// fails to decode below.
 		return []*SubAccount{}, nil
 	}
 	var raws []json.RawMessage
