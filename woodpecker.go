@@ -361,7 +361,8 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 		return err
 	}
 	if len(co.APIKeys) == 0 {
-		return fmt.Errorf("multiaccount: Woodpecker %s: company %s has no API key; create one with Keys.Create first: %w", op, companyID, ErrNotFound)
+		return &APIError{StatusCode: http.StatusOK, Message: "company " + companyID + " has no API key; create one with Keys.Create first",
+			Operation: op, Provider: w.name(), kind: ErrNotFound}
 	}
 	auth := w.companyAuth(c, co.APIKeys[0].Key)
 	chunks := (len(wire) + woodpeckerProspectsPerRequest - 1) / woodpeckerProspectsPerRequest
