@@ -461,3 +461,36 @@ func TestReusedSessionTokenLastsToItsExpiry(t *testing.T) {
 		t.Fatalf("an expired shared token: err = %v", err)
 	}
 }
+
+func TestCallerInputReachesTheWireIntactOrIsRefused(t *testing.T) {
+	c, mt := kaleyraClient(t)
+	rec := respond(t, c, mt, "POST", "api/v1/"+kSID+"/subaccounts", 201, fixture(t, "kaleyra", "create.json"))
+	name := "Łódź Café 東京 🚀 & <b>\"q\"</b>"
+	if _, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Name: name, Email: "a@b.co", Country: "PL", Channels: []string{"sms"}, CreditType: "shared"}); err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		AccountName string `json:"account_name"`
+	}
+	if err := json.Unmarshal(rec.last(t).Body, &body); err != nil || body.AccountName != name {
+		t.Fatalf("name on the wire = %q (%v), want %q", body.AccountName, err, name)
+	}
+	if strings.Contains(string(rec.last(t).Body), `\u0026`) {
+		t.Errorf("HTML-escaped body: %s", rec.last(t).Body)
+	}
+	for _, tc := range []struct{ name, value, reason string }{
+		{"control", "a\x00b", "control character"},
+		{"newline", "a\nb", "control character"},
+		{"too long", strings.Repeat("é", 101), "longer than 100"},
+		{"invalid utf-8", "a\xffb", "UTF-8"},
+	} {
+		_, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Name: tc.value, Email: "a@b.co", Country: "PL", Channels: []string{"sms"}, CreditType: "shared"})
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != "Name" || !strings.Contains(ve.Reason, tc.reason) {
+			t.Errorf("%s: err = %v", tc.name, err)
+		}
+	}
+	if rec.count() != 1 {
+		t.Errorf("refused input reached the server: %d requests", rec.count())
+	}
+}
