@@ -117,9 +117,11 @@ func TestVoiceTelRequestsMatchTheOpenAPIDocument(t *testing.T) {
 	c, mt := voiceTelClient(t, WithClock(newFakeClock()))
 	ctx := context.Background()
 	calls := map[string]func(){
-		"add":          func() { _ = createAcme(c) },
-		"apikey":       func() { _, _ = c.Keys.Exchange(ctx, "1234567890", "abc1234567") },
-		"cdr":          func() { _, _ = collectCalls(ctx, c, &CallQuery{Start: time.Unix(1699913600, 0), End: time.Unix(1700000000, 0)}) },
+		"add":    func() { _ = createAcme(c) },
+		"apikey": func() { _, _ = c.Keys.Exchange(ctx, "1234567890", "abc1234567") },
+		"cdr": func() {
+			_, _ = collectCalls(ctx, c, &CallQuery{Start: time.Unix(1699913600, 0), End: time.Unix(1700000000, 0)})
+		},
 		"info":         func() { _, _ = c.Agency.Account(ctx) },
 		"mrc":          func() { _, _ = c.Records.RecurringCharges(ctx) },
 		"recover":      func() { _ = c.Agency.Recover(ctx, "john@example.com") },
