@@ -124,10 +124,6 @@ func (v callTrackingMetrics) exchange(ctx context.Context, c *Client, access, se
 	}
 	r := &request{op: op, method: http.MethodPost, path: "api/v1/authentication",
 		body: []byte(form.Encode()), ctype: "application/x-www-form-urlencoded", noAuth: true}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Token        string          `json:"token"`
 		Expires      json.RawMessage `json:"expires"`
@@ -135,7 +131,8 @@ func (v callTrackingMetrics) exchange(ctx context.Context, c *Client, access, se
 			ID flexString `json:"id"`
 		} `json:"first_account"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Token == "" {

@@ -414,6 +414,18 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	return resp, err
 }
 
+// call sends r and decodes the successful answer's JSON into out.
+func (c *Client) call(ctx context.Context, r *request, out any) (*response, error) {
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.decode(r.op, resp, out); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
 // send runs one call: every attempt, then the response check.
 func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	r := st.r

@@ -131,14 +131,11 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 		return nil, err
 	}
 	r.repeatable = true
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Items []json.RawMessage `json:"items"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	page := &SubAccountPage{Items: make([]*SubAccount, 0, len(out.Items)), Total: len(out.Items)}
@@ -163,12 +160,9 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 		return nil, err
 	}
 	r.repeatable = true
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var sa serwerSMSSubAccount
-	if err := c.decode(op, resp, &sa); err != nil {
+	resp, err := c.call(ctx, r, &sa)
+	if err != nil {
 		return nil, err
 	}
 	if sa.ID == "" {
@@ -227,14 +221,11 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 		return nil, err
 	}
 	r.secrets = []string{in.Password.Reveal()}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		ID flexString `json:"id"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.ID == "" {

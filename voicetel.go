@@ -133,14 +133,11 @@ func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccoun
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Account json.RawMessage `json:"account"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	var a struct {
@@ -175,14 +172,11 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	}
 	r.window = voiceTelHourly
 	r.secrets = []string{password}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		APIKey string `json:"apikey"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.APIKey == "" {
@@ -225,14 +219,11 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, _ strin
 		return nil, "", err
 	}
 	r.window, r.repeatable = voiceTelHourly, true
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, "", err
-	}
 	var out struct {
 		CDR []json.RawMessage `json:"cdr"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, "", err
 	}
 	recs := make([]*CallRecord, 0, len(out.CDR))
@@ -284,14 +275,11 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		return nil, err
 	}
 	r.window, r.repeatable = voiceTelHourly, true
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Account []json.RawMessage `json:"account"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	if len(out.Account) == 0 {
@@ -371,14 +359,11 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 		return nil, err
 	}
 	r.repeatable = true
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Account json.RawMessage `json:"account"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	var reg struct {
@@ -413,14 +398,11 @@ func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccoun
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Account json.RawMessage `json:"account"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	var a struct {

@@ -241,12 +241,9 @@ func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAcco
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var co woodpeckerCompany
-	if err := c.decode(op, resp, &co); err != nil {
+	resp, err := c.call(ctx, r, &co)
+	if err != nil {
 		return nil, err
 	}
 	if co.ID == "" {
@@ -282,14 +279,11 @@ func (w woodpecker) createKey(ctx context.Context, c *Client, companyID, label s
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		APIKey string `json:"api_key"`
 	}
-	if err := c.decode(op, resp, &out); err != nil {
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.APIKey == "" {
