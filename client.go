@@ -403,6 +403,14 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	}
 	st := &callState{c: c, r: r}
 	resp, err := c.send(ctx, st)
+	var rl *RateLimitError
+	if err != nil && r.window.n > 0 && errors.As(err, &rl) && !rl.Local && rl.RetryAfter <= c.rateWait {
+		// The server refused with a wait the caller accepts: the window is
+		// now closed until then, so sending again waits in the limiter.
+		// A 429 means the vendor did not act, so this is safe for every
+		// operation.
+		return c.send(ctx, &callState{c: c, r: r})
+	}
 	var apiErr *APIError
 	if err != nil && st.session != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
 		if st.session.invalidate(st.sessionGen) {

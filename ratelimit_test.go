@@ -325,3 +325,24 @@ func TestSlidingWindowUnit(t *testing.T) {
 		t.Fatalf("a cancelled slot was not returned: %v", at3)
 	}
 }
+
+func TestServer429WaitsWhenTheCallerAllowsIt(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRateLimitWait(30*time.Minute))
+	rec := respondSeq(t, c, mt, "POST", "v2.1/account/info/",
+		answer(429, fixture(t, "voicetel", "error_429.json"), "Retry-After", "600"),
+		answer(200, fixture(t, "voicetel", "info.json")))
+	done := make(chan error, 1)
+	go func() { _, err := c.Agency.Account(context.Background()); done <- err }()
+	clock.waitForWaiters(t, 1)
+	if rec.count() != 1 {
+		t.Fatalf("sent %d before the wait ended", rec.count())
+	}
+	clock.Advance(10 * time.Minute)
+	if err := <-done; err != nil {
+		t.Fatalf("after waiting out Retry-After: %v", err)
+	}
+	if rec.count() != 2 {
+		t.Errorf("attempts = %d, want 2", rec.count())
+	}
+}
