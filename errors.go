@@ -52,6 +52,7 @@ type APIError struct {
 	kind error // the sentinel this error matches, or nil
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("multiaccount: ")
@@ -98,6 +99,7 @@ type RateLimitError struct {
 	api *APIError // the server's answer when Local is false
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	b.WriteString("multiaccount: ")
@@ -147,6 +149,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *ValidationError) Error() string {
 	if e.Operation != "" {
 		return "multiaccount: " + e.Operation + ": invalid " + e.Field + ": " + e.Reason
@@ -169,6 +172,7 @@ type DecodeError struct {
 	Err    error
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *DecodeError) Error() string {
 	msg := fmt.Sprintf("multiaccount: %s %s: cannot decode HTTP %d response: %s", e.Provider, e.Operation, e.StatusCode, e.Reason)
 	if e.Err != nil {
@@ -177,6 +181,7 @@ func (e *DecodeError) Error() string {
 	return msg
 }
 
+// Unwrap returns the cause.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // NetworkError reports a call that got no answer from the vendor: the
@@ -192,10 +197,12 @@ type NetworkError struct {
 	Err  error
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *NetworkError) Error() string {
 	return fmt.Sprintf("multiaccount: %s %s: %s %s: %v", e.Provider, e.Operation, e.Method, e.Path, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 // invalid builds a *ValidationError.

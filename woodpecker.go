@@ -305,10 +305,12 @@ type ChunkError struct {
 	Err      error
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *ChunkError) Error() string {
 	return fmt.Sprintf("multiaccount: %s: chunk %d of %d failed after %d accepted: %v", e.Operation, e.Chunk, e.Chunks, e.Accepted, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *ChunkError) Unwrap() error { return e.Err }
 
 // woodpeckerProspectFields are the named prospect fields that Fields may
