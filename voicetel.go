@@ -133,26 +133,39 @@ func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccoun
 	if err != nil {
 		return nil, err
 	}
+	a, raw, err := v.newAccount(ctx, c, r)
+	if err != nil {
+		return nil, err
+	}
+	return &SubAccount{
+		ID: string(a.Username), Username: string(a.Username), Name: a.Name, Email: a.Email,
+		Password: Secret(a.Password), Raw: raw,
+	}, nil
+}
+
+// voiceTelNewAccount is the generated account that add/ and signup/ answer.
+type voiceTelNewAccount struct {
+	Name     string     `json:"name"`
+	Username flexString `json:"username"`
+	Password string     `json:"password"`
+	Email    string     `json:"email"`
+}
+
+// newAccount sends an add/ or signup/ request and reads the account in the
+// answer, with its Raw form redacted.
+func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voiceTelNewAccount, json.RawMessage, error) {
 	var out struct {
 		Account json.RawMessage `json:"account"`
 	}
 	resp, err := c.call(ctx, r, &out)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var a struct {
-		Name     string     `json:"name"`
-		Username flexString `json:"username"`
-		Password string     `json:"password"`
-		Email    string     `json:"email"`
-	}
+	var a voiceTelNewAccount
 	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no account in the answer"}
+		return nil, nil, &DecodeError{Operation: r.op, Provider: v.name(), StatusCode: resp.status, Reason: "no account in the answer"}
 	}
-	return &SubAccount{
-		ID: string(a.Username), Username: string(a.Username), Name: a.Name, Email: a.Email,
-		Password: Secret(a.Password), Raw: redactJSON(out.Account, voiceTelRedact...),
-	}, nil
+	return &a, redactJSON(out.Account, voiceTelRedact...), nil
 }
 
 func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password string) (*APIKey, error) {
@@ -398,21 +411,11 @@ func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccoun
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Account json.RawMessage `json:"account"`
-	}
-	resp, err := c.call(ctx, r, &out)
+	a, raw, err := v.newAccount(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
-	var a struct {
-		Username flexString `json:"username"`
-		Password string     `json:"password"`
-	}
-	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no account in the answer"}
-	}
-	return &NewAccount{Username: string(a.Username), Password: Secret(a.Password), Raw: redactJSON(out.Account, voiceTelRedact...)}, nil
+	return &NewAccount{Username: string(a.Username), Password: Secret(a.Password), Raw: raw}, nil
 }
 
 func (v voiceTel) recoverAccount(ctx context.Context, c *Client, email string) error {
