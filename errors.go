@@ -280,3 +280,24 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// ChunkError reports a failed request of an operation sent in chunks
+// (Woodpecker's AddProspects): which chunk failed and how many items the
+// vendor accepted before it, so a caller can resume. It unwraps to the
+// chunk's error.
+type ChunkError struct {
+	Operation string
+	// Chunk is the failed chunk, from 1; Chunks is how many there are.
+	Chunk, Chunks int
+	// Accepted is the number of items in the chunks sent before it.
+	Accepted int
+	Err      error
+}
+
+// Error describes the failure; it never contains a credential.
+func (e *ChunkError) Error() string {
+	return fmt.Sprintf("multiaccount: %s: chunk %d of %d failed after %d accepted: %v", e.Operation, e.Chunk, e.Chunks, e.Accepted, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ChunkError) Unwrap() error { return e.Err }

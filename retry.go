@@ -1,12 +1,12 @@
+// Retry policy: which answers are retried, and the backoff between attempts.
+
 package multiaccount
 
 import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -191,107 +191,4 @@ func neverSent(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
-}
-
-// attemptTransport runs once per attempt, retries included: it takes the
-// rate-limit slot (vendors count attempts), caps requests in flight,
-// authenticates and logs.
-type attemptTransport struct{ next http.RoundTripper }
-
-func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	st, ok := ctx.Value(callStateKey{}).(*callState)
-	if !ok {
-		return t.next.RoundTrip(req)
-	}
-	c, r := st.c, st.r
-	st.attempt++
-	if err := c.takeSlot(ctx, r); err != nil {
-		return nil, err
-	}
-	auth := c.auth
-	if r.auth != nil {
-		auth = r.auth
-	}
-	if r.noAuth || !c.sameOrigin(req.URL) {
-		// No credentials for a redirect to another scheme or host.
-		auth = nil
-	}
-	release, err := c.acquireInFlight(ctx, auth)
-	if err != nil {
-		return nil, err
-	}
-	out := req.Clone(ctx)
-	if auth != nil {
-		if err := auth.Authenticate(out); err != nil {
-			release()
-			var rl *RateLimitError
-			if errors.As(err, &rl) || ctx.Err() != nil {
-				return nil, err
-			}
-			return nil, &authError{fmt.Errorf("multiaccount: %s %s: authenticate: %w", c.v.name(), r.op, err)}
-		}
-	}
-	start := time.Now()
-	resp, err := t.next.RoundTrip(out)
-	if err == nil {
-		// Read the body inside the attempt: a connection that breaks
-		// mid-body is a failed attempt like any other (and retried as the
-		// operation allows), and the in-flight slot is freed at once.
-		var b []byte
-		b, err = readBounded(resp.Body, c.maxBody)
-		resp.Body.Close()
-		if err != nil {
-			resp = nil
-		} else {
-			resp.Body = io.NopCloser(bytes.NewReader(b))
-			resp.ContentLength = int64(len(b))
-		}
-	}
-	release()
-	c.logAttempt(ctx, st, out, resp, err, time.Since(start))
-	if err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
-// logAttempt writes the one debug line per attempt. It logs the path
-// without its query, and for a failure only the kind of failure: error
-// texts from some transports include the full URL.
-func (c *Client) logAttempt(ctx context.Context, st *callState, req *http.Request, resp *http.Response, err error, d time.Duration) {
-	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("provider", c.v.name()),
-		slog.String("operation", st.r.op),
-		slog.String("method", req.Method),
-		slog.String("host", req.URL.Host),
-		slog.String("path", req.URL.EscapedPath()),
-		slog.Int("attempt", st.attempt),
-		slog.Duration("duration", d),
-	}
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	} else {
-		attrs = append(attrs, slog.Int("status", 0), slog.String("failure", failureKind(ctx, err)))
-	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "multiaccount attempt", attrs...)
-}
-
-// failureKind classifies a transport failure without quoting it.
-func failureKind(ctx context.Context, err error) string {
-	var ne net.Error
-	switch {
-	case ctx.Err() != nil:
-		return "context done"
-	case neverSent(err):
-		return "dial failed"
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return "connection closed"
-	}
-	return "transport error"
 }

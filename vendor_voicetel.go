@@ -262,25 +262,6 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, _ strin
 	return recs, "", nil
 }
 
-// unixOrRFC3339 reads a time given as Unix seconds (number or string) or
-// as RFC 3339; anything else is the zero time.
-func unixOrRFC3339(raw json.RawMessage) time.Time {
-	if len(raw) == 0 {
-		return time.Time{}
-	}
-	var s flexString
-	if json.Unmarshal(raw, &s) != nil || s == "" {
-		return time.Time{}
-	}
-	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
-		return time.Unix(n, 0).UTC()
-	}
-	if t, err := time.Parse(time.RFC3339, string(s)); err == nil {
-		return t
-	}
-	return time.Time{}
-}
-
 func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 	const op = "Agency.Account"
 	r, err := v.request(c, op, "info", true, nil)

@@ -1,3 +1,5 @@
+// The vendor interface every provider implements, and notOffered.
+
 package multiaccount
 
 import (

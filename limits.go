@@ -1,3 +1,5 @@
+// Client-side limits: rolling windows, in-flight caps, request rate.
+
 package multiaccount
 
 import (
@@ -12,19 +14,6 @@ import (
 
 	"golang.org/x/time/rate"
 )
-
-// Clock tells the time and waits. WithClock replaces the real clock so that
-// tests of rate limits and token expiry need not sleep.
-type Clock interface {
-	Now() time.Time
-	// After returns a channel that receives once d has passed.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // windowLimit is a vendor's rolling limit on one endpoint: at most n
 // requests in any period of length per (VoiceTel: 6 per hour per IP).

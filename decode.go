@@ -1,0 +1,138 @@
+// Decoding: bounded JSON bodies into the caller's values, lenient scalars.
+
+package multiaccount
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// unixOrRFC3339 reads a time given as Unix seconds (number or string) or
+// as RFC 3339; anything else is the zero time.
+func unixOrRFC3339(raw json.RawMessage) time.Time {
+	if len(raw) == 0 {
+		return time.Time{}
+	}
+	var s flexString
+	if json.Unmarshal(raw, &s) != nil || s == "" {
+		return time.Time{}
+	}
+	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
+		return time.Unix(n, 0).UTC()
+	}
+	if t, err := time.Parse(time.RFC3339, string(s)); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+// marshalJSON encodes v without HTML escaping (vendors get "&", not
+// "\u0026").
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// decode unmarshals a response body into v, or returns a *DecodeError that
+// names the operation. It never quotes the body.
+func (c *Client) decode(op string, resp *response, v any) error {
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return &DecodeError{Operation: op, Provider: c.v.name(), StatusCode: resp.status, Reason: "empty body"}
+	}
+	if err := json.Unmarshal(resp.body, v); err != nil {
+		reason := "invalid JSON"
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			reason = fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+		case errors.As(err, &te):
+			reason = fmt.Sprintf("unexpected JSON %s for field %q", te.Value, te.Field)
+			err = nil
+		}
+		if se != nil {
+			err = errors.New(se.Error())
+		}
+		return &DecodeError{Operation: op, Provider: c.v.name(), StatusCode: resp.status, Reason: reason, Err: err}
+	}
+	return nil
+}
+
+// flexString accepts a JSON string or number (vendors disagree with
+// themselves: VoiceTel's username is a string in info and an int elsewhere).
+type flexString string
+
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*s = ""
+	case len(b) > 0 && b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = flexString(v)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("want a string or number, got %.20s", b)
+		}
+		*s = flexString(n.String())
+	}
+	return nil
+}
+
+// flexInt accepts a JSON number or a string holding one (Kaleyra echoes
+// limit and offset as strings).
+type flexInt int64
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	var s flexString
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if s == "" {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(string(s), 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(string(s), 64)
+		if ferr != nil || f != float64(int64(f)) {
+			return fmt.Errorf("want an integer, got %.20q", string(s))
+		}
+		v = int64(f)
+	}
+	*n = flexInt(v)
+	return nil
+}
+
+// flexFloat accepts a JSON number or a string holding one.
+type flexFloat float64
+
+func (f *flexFloat) UnmarshalJSON(b []byte) error {
+	var s flexString
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if s == "" {
+		*f = 0
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(s), 64)
+	if err != nil {
+		return fmt.Errorf("want a number, got %.20q", string(s))
+	}
+	*f = flexFloat(v)
+	return nil
+}

@@ -1,0 +1,360 @@
+// The request pipeline: build, send through retries, one attempt at a time
+// (limiter slot, in-flight cap, authentication, bounded read, log line),
+// then the vendor's response check.
+
+package multiaccount
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// requireAuth fails before any I/O when an operation needs credentials and
+// the client has none.
+func (c *Client) requireAuth(op string) error {
+	if c.auth == nil {
+		return fmt.Errorf("multiaccount: %s %s needs credentials: use WithAuth: %w", c.v.name(), op, ErrUnauthorized)
+	}
+	return nil
+}
+
+// request is one API call, as a vendor mapping describes it.
+type request struct {
+	op     string     // "SubAccounts.List"
+	method string     // HTTP method
+	path   string     // relative to the base URL, segments already escaped
+	query  url.Values // sent as the query string
+	body   []byte
+	ctype  string // Content-Type of body
+
+	// repeatable: the operation may be sent again after a response or a
+	// failure that might have reached the server (reads). Creates, billing
+	// and credential exchanges are not.
+	repeatable bool
+	// window is the vendor's rolling limit on this endpoint, if any.
+	window windowLimit
+	// auth overrides the client's authenticator (e.g. a company's own
+	// key); noAuth sends no credentials at all.
+	auth   Authenticator
+	noAuth bool
+	// secrets are credentials carried in the body (a password being
+	// exchanged or set), scrubbed from anything the vendor echoes back.
+	secrets []string
+	// retryOn says whether an answer is transient although its status
+	// does not say so (Woodpecker's E_TOO_MANY_REQUESTS under HTTP 400).
+	retryOn func(status int, body []byte) bool
+}
+
+// response is a checked, fully read response.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// newJSONRequest builds a request with a JSON body.
+func newJSONRequest(op, method, path string, body any) (*request, error) {
+	r := &request{op: op, method: method, path: path}
+	if body != nil {
+		b, err := marshalJSON(body)
+		if err != nil {
+			return nil, fmt.Errorf("multiaccount: %s: encode request: %w", op, err)
+		}
+		r.body, r.ctype = b, "application/json"
+	}
+	return r, nil
+}
+
+// do sends r through the pipeline: limiter slot and authentication per
+// attempt, retries per the operation's class, a bounded read, and the
+// vendor's response check. A non-nil response is a success.
+func (c *Client) do(ctx context.Context, r *request) (*response, error) {
+	if ctx == nil {
+		return nil, invalid(r.op, "ctx", "is nil")
+	}
+	st := &callState{c: c, r: r}
+	resp, err := c.send(ctx, st)
+	var rl *RateLimitError
+	if err != nil && r.window.n > 0 && errors.As(err, &rl) && !rl.Local && rl.RetryAfter <= c.rateWait {
+		// The server refused with a wait the caller accepts: the window is
+		// now closed until then, so sending again waits in the limiter.
+		// A 429 means the vendor did not act, so this is safe for every
+		// operation.
+		return c.send(ctx, &callState{c: c, r: r})
+	}
+	var apiErr *APIError
+	if err != nil && st.session != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
+		if st.session.invalidate(st.sessionGen) {
+			// The token was refused: exchange once and retry the call once.
+			// A 401 means the vendor did not act on the request.
+			return c.send(ctx, &callState{c: c, r: r})
+		}
+	}
+	return resp, err
+}
+
+// call sends r and decodes the successful answer's JSON into out.
+func (c *Client) call(ctx context.Context, r *request, out any) (*response, error) {
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.decode(r.op, resp, out); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// send runs one call: every attempt, then the response check.
+func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
+	r := st.r
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	u := c.base.String() + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
+	}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	var body any
+	if r.body != nil {
+		body = r.body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, fmt.Errorf("multiaccount: %s %s: build request: %w", c.v.name(), r.op, c.scrubErr(r, redactErr(err)))
+	}
+	if r.ctype != "" {
+		rreq.Header.Set("Content-Type", r.ctype)
+	}
+	rreq.Header.Set("Accept", "application/json")
+	rreq.Header.Set("User-Agent", c.userAgent)
+
+	hresp, err := c.http.Do(rreq)
+	if err != nil {
+		return nil, c.transportError(ctx, r, err)
+	}
+	// The attempt transport has read the body, within the size cap.
+	b, err := io.ReadAll(hresp.Body)
+	hresp.Body.Close()
+	if err != nil {
+		return nil, c.transportError(ctx, r, err)
+	}
+	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b}
+	if err := c.check(r, resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// check turns a vendor failure into an *APIError (or *RateLimitError).
+func (c *Client) check(r *request, resp *response) error {
+	apiErr := c.v.parseError(resp.status, resp.body)
+	if apiErr == nil && resp.status >= 200 && resp.status < 300 {
+		return nil
+	}
+	if apiErr == nil {
+		apiErr = &APIError{StatusCode: resp.status, Message: excerpt(http.StatusText(resp.status))}
+		if looksLikeText(resp.body) {
+			apiErr.Message = excerpt(string(resp.body))
+		}
+	}
+	apiErr.Message = excerpt(c.scrub(r, apiErr.Message))
+	apiErr.Operation, apiErr.Provider = r.op, c.v.name()
+	if apiErr.StatusCode == 0 {
+		apiErr.StatusCode = resp.status
+	}
+	if apiErr.kind == nil {
+		apiErr.kind = kindForStatus(apiErr.StatusCode)
+	}
+	if apiErr.StatusCode == http.StatusTooManyRequests || apiErr.kind == ErrRateLimited {
+		apiErr.kind = nil // the *RateLimitError carries ErrRateLimited
+		wait, ok := parseRetryAfter(resp.header.Get("Retry-After"), c.clock.Now())
+		if r.window.n > 0 {
+			if !ok {
+				wait = r.window.per
+			}
+			c.window(r).block(c.clock.Now().Add(wait))
+		}
+		return &RateLimitError{RetryAfter: wait, Operation: r.op, Endpoint: "/" + r.path, api: apiErr}
+	}
+	return apiErr
+}
+
+// looksLikeText reports whether a body is short readable text worth quoting
+// in an error (not HTML, not binary).
+func looksLikeText(b []byte) bool {
+	t := bytes.TrimSpace(b)
+	return len(t) > 0 && len(t) <= maxMessageLen && t[0] != '<' && !bytes.ContainsRune(t, 0)
+}
+
+// transportError reports a failure that has no vendor answer: the context,
+// a client-side limit, an oversized body, or the network. URLs are dropped:
+// they may carry a token in the query.
+func (c *Client) transportError(ctx context.Context, r *request, err error) error {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl
+	}
+	var ae *authError
+	if errors.As(err, &ae) {
+		return ae.err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("multiaccount: %s %s: %w", c.v.name(), r.op, ctxErr)
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return &DecodeError{Operation: r.op, Provider: c.v.name(),
+			Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
+	}
+	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: c.scrubErr(r, redactErr(err))}
+}
+
+var errBodyTooLarge = errors.New("response body too large")
+
+// readBounded reads all of r, failing past max bytes.
+func readBounded(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, errBodyTooLarge
+	}
+	return b, nil
+}
+
+// authError marks an authenticator's failure, which is never retried.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return e.err.Error() }
+
+func (e *authError) Unwrap() error { return e.err }
+
+// callStateKey carries a call's state to the attempt transport.
+type callStateKey struct{}
+
+// callState is what the attempt transport needs to know about the call.
+type callState struct {
+	c       *Client
+	r       *request
+	attempt int // attempts started, for the log line
+
+	// session and sessionGen record the session token an attempt sent, so
+	// that a 401 invalidates that token and no newer one.
+	session    *SessionToken
+	sessionGen uint64
+}
+
+// attemptTransport runs once per attempt, retries included: it takes the
+// rate-limit slot (vendors count attempts), caps requests in flight,
+// authenticates and logs.
+type attemptTransport struct{ next http.RoundTripper }
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st, ok := ctx.Value(callStateKey{}).(*callState)
+	if !ok {
+		return t.next.RoundTrip(req)
+	}
+	c, r := st.c, st.r
+	st.attempt++
+	if err := c.takeSlot(ctx, r); err != nil {
+		return nil, err
+	}
+	auth := c.auth
+	if r.auth != nil {
+		auth = r.auth
+	}
+	if r.noAuth || !c.sameOrigin(req.URL) {
+		// No credentials for a redirect to another scheme or host.
+		auth = nil
+	}
+	release, err := c.acquireInFlight(ctx, auth)
+	if err != nil {
+		return nil, err
+	}
+	out := req.Clone(ctx)
+	if auth != nil {
+		if err := auth.Authenticate(out); err != nil {
+			release()
+			var rl *RateLimitError
+			if errors.As(err, &rl) || ctx.Err() != nil {
+				return nil, err
+			}
+			return nil, &authError{fmt.Errorf("multiaccount: %s %s: authenticate: %w", c.v.name(), r.op, err)}
+		}
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(out)
+	if err == nil {
+		// Read the body inside the attempt: a connection that breaks
+		// mid-body is a failed attempt like any other (and retried as the
+		// operation allows), and the in-flight slot is freed at once.
+		var b []byte
+		b, err = readBounded(resp.Body, c.maxBody)
+		resp.Body.Close()
+		if err != nil {
+			resp = nil
+		} else {
+			resp.Body = io.NopCloser(bytes.NewReader(b))
+			resp.ContentLength = int64(len(b))
+		}
+	}
+	release()
+	c.logAttempt(ctx, st, out, resp, err, time.Since(start))
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// logAttempt writes the one debug line per attempt. It logs the path
+// without its query, and for a failure only the kind of failure: error
+// texts from some transports include the full URL.
+func (c *Client) logAttempt(ctx context.Context, st *callState, req *http.Request, resp *http.Response, err error, d time.Duration) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("provider", c.v.name()),
+		slog.String("operation", st.r.op),
+		slog.String("method", req.Method),
+		slog.String("host", req.URL.Host),
+		slog.String("path", req.URL.EscapedPath()),
+		slog.Int("attempt", st.attempt),
+		slog.Duration("duration", d),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	} else {
+		attrs = append(attrs, slog.Int("status", 0), slog.String("failure", failureKind(ctx, err)))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "multiaccount attempt", attrs...)
+}
+
+// failureKind classifies a transport failure without quoting it.
+func failureKind(ctx context.Context, err error) string {
+	var ne net.Error
+	switch {
+	case ctx.Err() != nil:
+		return "context done"
+	case neverSent(err):
+		return "dial failed"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed"
+	}
+	return "transport error"
+}

@@ -1,0 +1,91 @@
+// Input validation, before any network I/O.
+
+package multiaccount
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// pathSegment validates an ID that goes into a URL path and escapes it, so
+// that no ID can change the path ("../", "/", "?", "#").
+func pathSegment(op, field, id string) (string, error) {
+	switch {
+	case id == "":
+		return "", invalid(op, field, "is empty")
+	case id == "." || id == "..":
+		return "", invalid(op, field, "must not be a dot segment")
+	case len(id) > 256:
+		return "", invalid(op, field, "is longer than 256 bytes")
+	case !utf8.ValidString(id):
+		return "", invalid(op, field, "is not valid UTF-8")
+	case strings.IndexFunc(id, unicode.IsControl) >= 0:
+		return "", invalid(op, field, "contains a control character")
+	}
+	return url.PathEscape(id), nil
+}
+
+// checkText refuses strings a vendor cannot take: invalid UTF-8 or control
+// characters (which could smuggle line breaks into forms and logs).
+func checkText(op, field, s string, maxLen int) error {
+	if !utf8.ValidString(s) {
+		return invalid(op, field, "is not valid UTF-8")
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return invalid(op, field, "contains a control character")
+	}
+	if maxLen > 0 && utf8.RuneCountInString(s) > maxLen {
+		return invalid(op, field, fmt.Sprintf("is longer than %d characters", maxLen))
+	}
+	return nil
+}
+
+// checkEmail refuses an address that is not a plain addr-spec.
+func checkEmail(op, field, s string) error {
+	if s == "" {
+		return invalid(op, field, "is empty")
+	}
+	if err := checkText(op, field, s, 254); err != nil {
+		return err
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return invalid(op, field, "is not an email address like name@example.com")
+	}
+	return nil
+}
+
+// digits reports whether s is exactly n ASCII digits.
+func digits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// unusedFields refuses input fields that the vendor has no place for, so
+// that nothing the caller set is silently dropped. set maps field names to
+// whether the caller set them; the first set one (by name) is reported.
+func unusedFields(op, vendor string, set map[string]bool) error {
+	names := make([]string, 0, len(set))
+	for name, isSet := range set {
+		if isSet {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	return invalid(op, names[0], "is not used by "+vendor+"; leave it empty")
+}
