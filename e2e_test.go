@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func (c *e2eClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d);
 func emulator(t *testing.T) (*multiaccounttest.Server, *e2eClock) {
 	t.Helper()
 	clock := &e2eClock{now: time.Now().UTC().Truncate(time.Second)}
-	srv := multiaccounttest.NewServer(multiaccounttest.WithClock(clock.Now))
+	srv := multiaccounttest.NewServer(multiaccounttest.WithClock(clock))
 	t.Cleanup(srv.Close)
 	return srv, clock
 }
@@ -83,7 +82,7 @@ func TestE2EVoiceTel(t *testing.T) {
 	ctx := context.Background()
 
 	a := must(c.Agency.Account(ctx)).get(t)
-	if a.Username != strconv.Itoa(multiaccounttest.VoiceTelUsername) || a.Balance == nil {
+	if a.Username != multiaccounttest.VoiceTelUsername || a.Balance == nil {
 		t.Errorf("account = %+v", a)
 	}
 	ch := must(c.Records.RecurringCharges(ctx)).get(t)
@@ -98,7 +97,7 @@ func TestE2EVoiceTel(t *testing.T) {
 	if reg.URI == "" {
 		t.Errorf("registration = %+v", reg)
 	}
-	key := must(c.Keys.Exchange(ctx, strconv.Itoa(multiaccounttest.VoiceTelUsername), multiaccounttest.VoiceTelPassword)).get(t)
+	key := must(c.Keys.Exchange(ctx, multiaccounttest.VoiceTelUsername, multiaccounttest.VoiceTelPassword)).get(t)
 	if key.Key.Reveal() != multiaccounttest.VoiceTelAPIKey {
 		t.Errorf("exchanged key differs")
 	}
@@ -216,12 +215,11 @@ func TestE2ESerwerSMS(t *testing.T) {
 			t.Errorf("view = %+v", v)
 		}
 		user := fmt.Sprintf("e2e_%d", len(page.Items))
-		sa := must(c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Username: user, Password: "s3cretPW", TemplateID: strconv.Itoa(multiaccounttest.SerwerSMSTemplateID)})).get(t)
+		sa := must(c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Username: user, Password: "s3cretPW", TemplateID: multiaccounttest.SerwerSMSTemplateID})).get(t)
 		if err := c.SubAccounts.SetLimit(ctx, sa.ID, multiaccount.MessageLimit{Type: "eco", Value: 100}); err != nil {
 			t.Fatal(err)
 		}
-		id, _ := strconv.Atoi(sa.ID)
-		if got, ok := srv.SerwerSMSLimit(id, "eco"); !ok || got != 100 {
+		if got, ok := srv.SerwerSMSLimit(sa.ID, "eco"); !ok || got != 100 {
 			t.Errorf("limit stored = %d", got)
 		}
 		if err := c.SubAccounts.Delete(ctx, sa.ID); err != nil {
@@ -249,7 +247,7 @@ func TestE2ECallTrackingMetrics(t *testing.T) {
 	} {
 		c := client(t, srv, multiaccounttest.CallTrackingMetrics, multiaccount.WithAuth(auth), multiaccount.WithClock(clock))
 		sess := must(c.Agency.Session(ctx)).get(t)
-		if sess.Token == "" || sess.FirstAccountID != strconv.Itoa(multiaccounttest.CTMFirstAccountID) {
+		if sess.Token == "" || sess.FirstAccountID != multiaccounttest.CTMFirstAccountID {
 			t.Errorf("session = %+v", sess)
 		}
 		all := collect(t, c.SubAccounts.All(ctx, &multiaccount.ListOptions{PageSize: 10}))
@@ -292,7 +290,7 @@ func TestE2EWoodpecker(t *testing.T) {
 	if page.Total != 4 {
 		t.Fatalf("companies = %+v", page)
 	}
-	id := strconv.Itoa(multiaccounttest.WoodpeckerCompanyID)
+	id := multiaccounttest.WoodpeckerCompanyID
 	co := must(c.SubAccounts.Get(ctx, id)).get(t)
 	if len(co.APIKeys) == 0 {
 		t.Fatalf("company = %+v", co)
@@ -433,7 +431,7 @@ func TestConcurrency100(t *testing.T) {
 			case 0:
 				_, err = c.SubAccounts.List(ctx, nil)
 			case 1:
-				_, err = c.SubAccounts.Get(ctx, strconv.Itoa(multiaccounttest.CTMFirstAccountID))
+				_, err = c.SubAccounts.Get(ctx, multiaccounttest.CTMFirstAccountID)
 			case 2:
 				_, err = c.Agency.Session(ctx)
 			}
@@ -450,7 +448,7 @@ func TestConcurrency100(t *testing.T) {
 
 	t.Run("Woodpecker in flight", func(t *testing.T) {
 		c := client(t, srv, multiaccounttest.Woodpecker)
-		id := strconv.Itoa(multiaccounttest.WoodpeckerCompanyID)
+		id := multiaccounttest.WoodpeckerCompanyID
 		for _, err := range run(100, func(i int) error {
 			var err error
 			switch i % 3 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/multiaccount/multiaccount"
@@ -128,7 +127,7 @@ func ExampleSubAccountsService_SetLimit() {
 
 	err := c.SubAccounts.SetLimit(context.Background(), "456", multiaccount.MessageLimit{Type: "eco", Value: 500})
 	fmt.Println(err)
-	limit, _ := srv.SerwerSMSLimit(456, "eco")
+	limit, _ := srv.SerwerSMSLimit("456", "eco")
 	fmt.Println(limit)
 	// Output:
 	// <nil>
@@ -140,7 +139,7 @@ func ExampleKeysService_List() {
 	defer srv.Close()
 	c, _ := srv.Client(multiaccounttest.Woodpecker)
 
-	keys, err := c.Keys.List(context.Background(), strconv.Itoa(multiaccounttest.WoodpeckerCompanyID+1))
+	keys, err := c.Keys.List(context.Background(), "2100000002")
 	if err != nil {
 		panic(err)
 	}
@@ -157,7 +156,7 @@ func ExampleKeysService_Create() {
 	defer srv.Close()
 	c, _ := srv.Client(multiaccounttest.Woodpecker)
 
-	k, err := c.Keys.Create(context.Background(), strconv.Itoa(multiaccounttest.WoodpeckerCompanyID), "reporting")
+	k, err := c.Keys.Create(context.Background(), multiaccounttest.WoodpeckerCompanyID, "reporting")
 	if err != nil {
 		panic(err)
 	}
@@ -170,7 +169,7 @@ func ExampleKeysService_Exchange() {
 	defer srv.Close()
 	c, _ := srv.Client(multiaccounttest.VoiceTel)
 
-	k, err := c.Keys.Exchange(context.Background(), strconv.Itoa(multiaccounttest.VoiceTelUsername), multiaccounttest.VoiceTelPassword)
+	k, err := c.Keys.Exchange(context.Background(), multiaccounttest.VoiceTelUsername, multiaccounttest.VoiceTelPassword)
 	if err != nil {
 		panic(err)
 	}
@@ -298,7 +297,7 @@ func ExampleAgencyService_AddProspects() {
 	defer srv.Close()
 	c, _ := srv.Client(multiaccounttest.Woodpecker)
 
-	err := c.Agency.AddProspects(context.Background(), strconv.Itoa(multiaccounttest.WoodpeckerCompanyID),
+	err := c.Agency.AddProspects(context.Background(), multiaccounttest.WoodpeckerCompanyID,
 		[]multiaccount.Prospect{{Email: "sam@example.com", FirstName: "Sam", Fields: map[string]string{"website": "example.com"}}},
 		multiaccount.ProspectOptions{})
 	fmt.Println(err, len(srv.Prospects(multiaccounttest.WoodpeckerCompanyID)))

@@ -335,7 +335,7 @@ func (a *ctmAccount) json() map[string]any {
 		"name":       a.Name,
 		"status":     a.Status,
 		"user_role":  a.UserRole,
-		"agency_id":  CTMAgencyID,
+		"agency_id":  ctmAgencyID,
 		"timezone":   a.Timezone,
 		"created_at": a.Created.UTC().Format(time.RFC3339),
 		"balance":    map[string]any{"cents": a.BalanceCents, "precision": 2},

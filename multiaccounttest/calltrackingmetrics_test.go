@@ -63,7 +63,7 @@ func TestCTMSessionToken(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	m := r.JSON(t)
 	wantEq(t, "success", m["success"], true)
-	wantEq(t, "first_account.id", path(t, m, "first_account", "id"), float64(CTMFirstAccountID))
+	wantEq(t, "first_account.id", path(t, m, "first_account", "id"), float64(ctmFirstAccountID))
 	tok, _ := m["token"].(string)
 	if tok == "" {
 		t.Fatalf("no token: %s", r.Body)
@@ -101,7 +101,7 @@ func TestCTMTokenTTL(t *testing.T) {
 	r := do(t, http.MethodPost, base+"/api/v1/authentication", url.Values{"token": {CTMAccessKey}, "secret": {CTMSecretKey}})
 	tok := r.JSON(t)["token"].(string)
 	clk.Advance(time.Hour)
-	wantStatus(t, do(t, http.MethodGet, base+"/api/v1/accounts/"+fmt.Sprint(CTMFirstAccountID)+".json?auth_token="+tok, nil), http.StatusUnauthorized)
+	wantStatus(t, do(t, http.MethodGet, base+"/api/v1/accounts/"+CTMFirstAccountID+".json?auth_token="+tok, nil), http.StatusUnauthorized)
 }
 
 func TestCTMAccountsPaging(t *testing.T) {
@@ -130,7 +130,7 @@ func TestCTMAccountsPaging(t *testing.T) {
 				t.Fatalf("account %v twice", id)
 			}
 			seen[id] = true
-			wantEq(t, "agency_id", path(t, a, "agency_id"), float64(CTMAgencyID))
+			wantEq(t, "agency_id", path(t, a, "agency_id"), float64(ctmAgencyID))
 			if _, ok := path(t, a, "balance", "cents").(float64); !ok {
 				t.Errorf("no balance.cents in %v", a)
 			}
@@ -159,16 +159,16 @@ func TestCTMAccountsPaging(t *testing.T) {
 
 func TestCTMAccount(t *testing.T) {
 	srv, _ := start(t)
-	r := ctmGet(t, srv, fmt.Sprintf("/api/v1/accounts/%d.json", CTMFirstAccountID+2), true)
+	r := ctmGet(t, srv, fmt.Sprintf("/api/v1/accounts/%d.json", ctmFirstAccountID+2), true)
 	wantStatus(t, r, http.StatusOK)
-	wantEq(t, "id", r.JSON(t)["id"], float64(CTMFirstAccountID+2))
+	wantEq(t, "id", r.JSON(t)["id"], float64(ctmFirstAccountID+2))
 	wantStatus(t, ctmGet(t, srv, "/api/v1/accounts/1.json", true), http.StatusNotFound)
 	wantStatus(t, ctmGet(t, srv, "/api/v1/accounts/1.json", false), http.StatusUnauthorized)
 }
 
 func TestCTMCalls(t *testing.T) {
 	srv, clk := start(t)
-	id := CTMFirstAccountID + 4
+	id := ctmFirstAccountID + 4
 	all := ctmGet(t, srv, fmt.Sprintf("/api/v1/accounts/%d/calls.json?per_page=150", id), true)
 	wantStatus(t, all, http.StatusOK)
 	calls := all.JSON(t)["calls"].([]any)

@@ -45,13 +45,19 @@ func Credentials(v Vendor) multiaccount.Authenticator {
 }
 
 // Client returns a multiaccount.Client for vendor v, pointed at the
-// emulator and authenticated with the seeded credentials. opts are applied
-// after those defaults, so WithAuth, WithClock or WithRetry given here win.
+// emulator, authenticated with the seeded credentials and, when the Server
+// was given [WithClock], reading the same clock: advancing a [FakeClock]
+// moves the Client's rate-limit windows and token expiry together with the
+// emulator's. opts are applied after those defaults, so WithAuth, WithClock
+// or WithRetry given here win.
 func (s *Server) Client(v Vendor, opts ...multiaccount.Option) (*multiaccount.Client, error) {
 	p, err := Provider(v)
 	if err != nil {
 		return nil, err
 	}
-	all := append([]multiaccount.Option{multiaccount.WithBaseURL(s.URL(v)), multiaccount.WithAuth(Credentials(v))}, opts...)
-	return multiaccount.NewClient(p, all...)
+	all := []multiaccount.Option{multiaccount.WithBaseURL(s.URL(v)), multiaccount.WithAuth(Credentials(v))}
+	if s.cfg.clock != nil {
+		all = append(all, multiaccount.WithClock(s.cfg.clock))
+	}
+	return multiaccount.NewClient(p, append(all, opts...)...)
 }

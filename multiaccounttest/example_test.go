@@ -1,111 +1,91 @@
 package multiaccounttest_test
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/multiaccount/multiaccount"
 	"github.com/multiaccount/multiaccount/multiaccounttest"
 )
 
-// List a CallTrackingMetrics agency's accounts with plain net/http.
+// List a CallTrackingMetrics agency's accounts through a Client the
+// emulator hands out, pointed at it and holding the seeded credentials.
 func Example() {
 	srv := multiaccounttest.NewServer()
 	defer srv.Close()
 
-	req, _ := http.NewRequest(http.MethodGet,
-		srv.URL(multiaccounttest.CallTrackingMetrics)+"/api/v1/accounts.json?per_page=10", nil)
-	req.SetBasicAuth(multiaccounttest.CTMAccessKey, multiaccounttest.CTMSecretKey)
-	resp, err := http.DefaultClient.Do(req)
+	c, err := srv.Client(multiaccounttest.CallTrackingMetrics)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer resp.Body.Close()
-	var page struct {
-		Accounts []struct {
-			ID   int    `json:"id"`
-			Name string `json:"name"`
-		} `json:"accounts"`
-		TotalEntries int `json:"total_entries"`
-		TotalPages   int `json:"total_pages"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+	page, err := c.SubAccounts.List(context.Background(), &multiaccount.ListOptions{PageSize: 10})
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(resp.StatusCode, len(page.Accounts), "of", page.TotalEntries, "on", page.TotalPages, "pages")
-	fmt.Println(page.Accounts[0].ID, page.Accounts[0].Name)
+	fmt.Println(len(page.Items), "of", page.Total, "accounts; more:", page.NextCursor != "")
+	fmt.Println(page.Items[0].ID == multiaccounttest.CTMFirstAccountID, page.Items[0].Name)
 	// Output:
-	// 200 10 of 33 on 4 pages
-	// 10001 Denver Plumbing
+	// 10 of 33 accounts; more: true
+	// true Denver Plumbing
 }
 
-// VoiceTel allows 6 requests per hour on info/; the 7th is refused with the
-// wait in Retry-After. The fixed clock makes the wait exact.
+// VoiceTel allows 6 requests per hour on info/. One FakeClock drives both
+// the emulator and the Client from Server.Client: the 7th call is refused
+// before it is sent, and an hour later (moved, not slept) the next succeeds.
 func Example_voiceTelRateLimit() {
-	now := time.Date(2025, 11, 22, 9, 0, 0, 0, time.UTC)
-	srv := multiaccounttest.NewServer(multiaccounttest.WithClock(func() time.Time { return now }))
+	clock := multiaccounttest.NewFakeClock(time.Date(2025, 11, 22, 9, 0, 0, 0, time.UTC))
+	srv := multiaccounttest.NewServer(multiaccounttest.WithClock(clock))
 	defer srv.Close()
-
-	for i := 1; i <= 7; i++ {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL(multiaccounttest.VoiceTel)+"/v2.1/account/info/",
-			bytes.NewReader([]byte(`{}`)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+multiaccounttest.VoiceTelAPIKey)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
+	c, err := srv.Client(multiaccounttest.VoiceTel)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	for i := 1; i <= 6; i++ {
+		if _, err := c.Agency.Account(ctx); err != nil {
 			fmt.Println(err)
 			return
 		}
-		var body struct {
-			StatusCode string `json:"statusCode"`
-			Message    string `json:"message"`
-		}
-		json.NewDecoder(resp.Body).Decode(&body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			fmt.Printf("request %d: HTTP %d %q, Retry-After %ss\n", i, resp.StatusCode, body.Message, resp.Header.Get("Retry-After"))
-		}
 	}
+	_, err = c.Agency.Account(ctx)
+	var rl *multiaccount.RateLimitError
+	if errors.As(err, &rl) {
+		fmt.Println("call 7: local:", rl.Local, "retry after", rl.RetryAfter)
+	}
+	clock.Advance(61 * time.Minute)
+	acct, err := c.Agency.Account(ctx)
+	fmt.Println("call 8 an hour later:", err, acct.Username == multiaccounttest.VoiceTelUsername)
+	fmt.Println("requests the vendor saw:", srv.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"))
 	// Output:
-	// request 7: HTTP 429 "Rate limit exceeded: 6 requests per hour", Retry-After 3600s
+	// call 7: local: true retry after 1h0m0s
+	// call 8 an hour later: <nil> true
+	// requests the vendor saw: 7
 }
 
-// Make the next two requests to one path fail with 503, then count the
-// attempts a simple retry loop made.
+// Make the next two requests to one path fail with 503: the Client retries
+// them (a list is safe to retry) and succeeds on the third attempt.
 func ExampleServer_Fail() {
 	srv := multiaccounttest.NewServer()
 	defer srv.Close()
 
 	const path = "/rest/v1/agency/companies"
-	srv.Fail(multiaccounttest.Woodpecker, path, multiaccounttest.Fault{
-		Times: 2, Status: http.StatusServiceUnavailable, RetryAfter: time.Second,
-	})
-	for attempt := 1; ; attempt++ {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL(multiaccounttest.Woodpecker)+path, nil)
-		req.Header.Set("x-api-key", multiaccounttest.WoodpeckerAgencyKey)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		resp.Body.Close()
-		fmt.Printf("attempt %d: HTTP %d", attempt, resp.StatusCode)
-		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			fmt.Printf(", retry after %ss", ra)
-		}
-		fmt.Println()
-		if resp.StatusCode == http.StatusOK {
-			break
-		}
+	srv.Fail(multiaccounttest.Woodpecker, path, multiaccounttest.Fault{Times: 2, Status: http.StatusServiceUnavailable})
+	c, err := srv.Client(multiaccounttest.Woodpecker,
+		multiaccount.WithRetry(multiaccount.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
+	page, err := c.SubAccounts.List(context.Background(), nil)
+	fmt.Println(err, len(page.Items), "companies")
 	fmt.Println("requests seen:", srv.Requests(multiaccounttest.Woodpecker, path))
 	// Output:
-	// attempt 1: HTTP 503, retry after 1s
-	// attempt 2: HTTP 503, retry after 1s
-	// attempt 3: HTTP 200
+	// <nil> 4 companies
 	// requests seen: 3
 }

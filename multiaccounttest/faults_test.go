@@ -78,7 +78,7 @@ func TestFaultDelay(t *testing.T) {
 
 func TestCloseEndsHeldRequests(t *testing.T) {
 	clk := newFakeClock()
-	srv := NewServer(WithClock(clk.Now))
+	srv := NewServer(WithClock(clk))
 	defer srv.Close()
 	srv.Fail(Kaleyra, "", Fault{Wait: make(chan struct{})}) // never released
 	errc := make(chan error, 1)
@@ -126,7 +126,7 @@ func TestConcurrentUse(t *testing.T) {
 				[]string{"api-key", KaleyraAPIKey}},
 			{http.MethodGet, kyURL(srv, ""), nil, []string{"api-key", KaleyraAPIKey}},
 			{http.MethodPost, srv.URL(SerwerSMS) + "/subaccounts/add.json", map[string]any{"subaccount_username": fmt.Sprintf("user_%d", g),
-				"subaccount_password": "secret1", "subaccount_id": SerwerSMSTemplateID}, bearerH(SerwerSMSToken)},
+				"subaccount_password": "secret1", "subaccount_id": ssTemplateID}, bearerH(SerwerSMSToken)},
 			{http.MethodPost, srv.URL(VoiceTel) + "/v2.1/account/signup/", map[string]any{"name": "N", "email": fmt.Sprintf("n%d@x.example", g)}, nil},
 			{http.MethodPost, srv.URL(Woodpecker) + "/rest/v1/add_prospects_list", map[string]any{}, []string{"x-api-key", fmt.Sprint(g)}},
 		}

@@ -8,38 +8,20 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-// fakeClock is a settable clock for WithClock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 11, 22, 15, 30, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// newFakeClock is the tests' fixed starting point.
+func newFakeClock() *FakeClock {
+	return NewFakeClock(time.Date(2025, 11, 22, 15, 30, 0, 0, time.UTC))
 }
 
 // start runs a Server on a fake clock, closed when the test ends.
-func start(t *testing.T, opts ...Option) (*Server, *fakeClock) {
+func start(t *testing.T, opts ...Option) (*Server, *FakeClock) {
 	t.Helper()
 	clk := newFakeClock()
-	srv := NewServer(append([]Option{WithClock(clk.Now)}, opts...)...)
+	srv := NewServer(append([]Option{WithClock(clk)}, opts...)...)
 	t.Cleanup(srv.Close)
 	return srv, clk
 }

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// Seeded credentials. They are fixed, fake and valid only against the
-// emulator; every Server starts with them.
+// Seeded credentials and IDs. They are fixed, fake and valid only against
+// the emulator; every Server starts with them. IDs are strings, as every ID
+// in the SDK is, so they go to SDK calls as they are.
 const (
 	// CTMAccessKey and CTMSecretKey are the CallTrackingMetrics agency's key
 	// pair: HTTP Basic user name and password, or the token and secret
@@ -15,10 +16,10 @@ const (
 	CTMAccessKey = "emu_ctm_access_5f1c2e"
 	CTMSecretKey = "emu_ctm_secret_9b7d4a0e61"
 	// CTMAgencyID is the agency_id of every seeded CallTrackingMetrics account.
-	CTMAgencyID = 9000
+	CTMAgencyID = "9000"
 	// CTMFirstAccountID is the id of the first of the CTMAccounts seeded
 	// accounts (ids run consecutively) and the session's first_account.
-	CTMFirstAccountID = 10001
+	CTMFirstAccountID = "10001"
 	// CTMAccounts is how many CallTrackingMetrics accounts are seeded: more
 	// than three default pages of 10.
 	CTMAccounts = 33
@@ -28,13 +29,13 @@ const (
 	// WoodpeckerCompanyID and WoodpeckerCompanyKey are the first seeded
 	// company and its key, for company-scoped calls such as
 	// add_prospects_list.
-	WoodpeckerCompanyID  = 2100000001
+	WoodpeckerCompanyID  = "2100000001"
 	WoodpeckerCompanyKey = "emuwpcompany1a2b3c4d5e6f7a8b9c0d"
 
 	// VoiceTelUsername and VoiceTelPassword are the seeded VoiceTel
 	// account's credentials (for apikey/); VoiceTelAPIKey is its API key.
 	// The account is SIP-registered and has call records and charges.
-	VoiceTelUsername = 4592086960
+	VoiceTelUsername = "4592086960"
 	VoiceTelPassword = "emuVt7Pass"
 	VoiceTelAPIKey   = "emuvt0a1b2c3d4e5f60718293a4b5c6d"
 	// VoiceTelAdminKey is an administrator key, required by add/.
@@ -51,12 +52,21 @@ const (
 	SerwerSMSPassword = "emu_api_pass_42"
 	// SerwerSMSTemplateID is a seeded sub-account to pass as subaccount_id
 	// (the template whose rights a new sub-account copies).
-	SerwerSMSTemplateID = 123
+	SerwerSMSTemplateID = "123"
 
 	// KaleyraSID and KaleyraAPIKey are the Kaleyra parent account's SID
 	// (in the path) and key (api-key header).
 	KaleyraSID    = "HEMU0000071IN"
 	KaleyraAPIKey = "Aemu0kaleyra1parent2key3abcdef4"
+)
+
+// The seeded IDs as the vendors' JSON carries them (numbers).
+const (
+	ctmAgencyID       = 9000
+	ctmFirstAccountID = 10001
+	wpCompanyID       = 2100000001
+	vtUsername        = 4592086960
+	ssTemplateID      = 123
 )
 
 // The Woodpecker agency's owner, shown on every company.
@@ -89,7 +99,7 @@ func (s *Server) seedCTM(now time.Time, rng *rand.Rand) {
 	for i := range CTMAccounts {
 		z := zones[i%len(zones)]
 		a := &ctmAccount{
-			ID:           CTMFirstAccountID + i,
+			ID:           ctmFirstAccountID + i,
 			Name:         fmt.Sprintf("%s %s", cities[i%len(cities)], trades[i%len(trades)]),
 			Status:       "active",
 			UserRole:     "admin",
@@ -139,15 +149,15 @@ func sortCallsNewestFirst(c []*ctmCall) {
 }
 
 func (s *Server) seedWoodpecker() {
-	s.wp = &wpState{nextID: WoodpeckerCompanyID + 100, nextProsID: 5000}
+	s.wp = &wpState{nextID: wpCompanyID + 100, nextProsID: 5000}
 	s.wp.companies = []*wpCompany{
-		{ID: WoodpeckerCompanyID, Name: "Northwind Outreach", Campaigns: 3, Owner: woodpeckerOwner,
+		{ID: wpCompanyID, Name: "Northwind Outreach", Campaigns: 3, Owner: woodpeckerOwner,
 			Keys: []wpKey{{WoodpeckerCompanyKey, "main"}}},
-		{ID: WoodpeckerCompanyID + 1, Name: "Bluebird Growth", Campaigns: 12, Owner: woodpeckerOwner,
+		{ID: wpCompanyID + 1, Name: "Bluebird Growth", Campaigns: 12, Owner: woodpeckerOwner,
 			Keys: []wpKey{{"emuwpcompany2b3c4d5e6f7a8b9c0d1e", "main"}, {"emuwpcompany2crm0000000000000000", "crm sync"}}},
-		{ID: WoodpeckerCompanyID + 2, Name: "Harbor Legal Leads", Campaigns: 0, Owner: woodpeckerOwner,
+		{ID: wpCompanyID + 2, Name: "Harbor Legal Leads", Campaigns: 0, Owner: woodpeckerOwner,
 			Keys: []wpKey{{"emuwpcompany3c4d5e6f7a8b9c0d1e2f", "main"}}},
-		{ID: WoodpeckerCompanyID + 3, Name: "Summit SaaS Pipeline", Campaigns: 7, Owner: woodpeckerOwner,
+		{ID: wpCompanyID + 3, Name: "Summit SaaS Pipeline", Campaigns: 7, Owner: woodpeckerOwner,
 			Keys: []wpKey{{"emuwpcompany4d5e6f7a8b9c0d1e2f3a", "main"}}},
 	}
 	s.wp.companies[0].Prospects = []map[string]any{
@@ -160,8 +170,8 @@ func (s *Server) seedVoiceTel(now time.Time, rng *rand.Rand) {
 	s.vt = &vtState{accounts: map[int64]*vtAccount{}, windows: map[vtWindowKey][]time.Time{}}
 	created := time.Date(2020, 1, 15, 12, 0, 0, 0, time.UTC)
 	main := &vtAccount{
-		Username: VoiceTelUsername, Name: "Acme Field Services", Email: "billing@acme-field.example",
-		Password: VoiceTelPassword, APIKey: VoiceTelAPIKey, MasterAccount: VoiceTelUsername,
+		Username: vtUsername, Name: "Acme Field Services", Email: "billing@acme-field.example",
+		Password: VoiceTelPassword, APIKey: VoiceTelAPIKey, MasterAccount: vtUsername,
 		Rate: 0.0075, Enabled: true, NotifyThreshold: 5, Notify: true, CallerID: "2015551234",
 		Created: created, Cash: 25.5,
 		Registration: &vtRegistration{URI: "sip:4592086960@192.0.2.10:5060", Agent: "Zoiper rv2.10.20"},
@@ -193,7 +203,7 @@ func (s *Server) seedVoiceTel(now time.Time, rng *rand.Rand) {
 	}
 	idle := &vtAccount{
 		Username: 4592086961, Name: "Acme Warehouse Line", Email: "warehouse@acme-field.example",
-		Password: "emuVtIdle2", APIKey: VoiceTelUnregisteredKey, MasterAccount: VoiceTelUsername,
+		Password: "emuVtIdle2", APIKey: VoiceTelUnregisteredKey, MasterAccount: vtUsername,
 		Rate: 0.0075, Enabled: true, NotifyThreshold: 5, CallerID: "2015551235",
 		Created: created.AddDate(2, 3, 0), Cash: 0,
 	}
@@ -205,7 +215,7 @@ func (s *Server) seedVoiceTel(now time.Time, rng *rand.Rand) {
 func (s *Server) seedSerwerSMS() {
 	s.ss = &ssState{nextID: 1484}
 	s.ss.subs = []*ssSub{
-		{ID: SerwerSMSTemplateID, Username: "szablon", Password: "emuTpl123", Name: "Template (rights)", Email: "admin@sklep.example"},
+		{ID: ssTemplateID, Username: "szablon", Password: "emuTpl123", Name: "Template (rights)", Email: "admin@sklep.example"},
 		{ID: 456, Username: "sklep_wroclaw", Password: "emuWro456", Name: "Sklep Wrocław", Phone: "+48730856001", Email: "wroclaw@sklep.example"},
 		{ID: 789, Username: "sklep_gdansk", Password: "emuGda789", Name: "Sklep Gdańsk", Phone: "+48730856002", Email: "gdansk@sklep.example"},
 		{ID: 1194, Username: "marketing", Password: "emuMkt1194", Name: "Dział marketingu", Phone: "+48730856000", Email: "marketing@sklep.example"},

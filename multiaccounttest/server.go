@@ -69,6 +69,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/multiaccount/multiaccount"
 )
 
 // Vendor names one emulated vendor API.
@@ -92,18 +94,28 @@ func Vendors() []Vendor {
 type Option func(*config)
 
 type config struct {
+	clock          multiaccount.Clock // nil: the real clock
 	now            func() time.Time
 	tokenTTL       time.Duration
 	wpConcurrency  int
 	voiceTelHourly int
 }
 
-// WithClock makes the emulator read the time from now instead of time.Now.
-// It drives session token expiry, the VoiceTel rate window, the dates of the
-// seeded data (relative to the time NewServer runs) and the timestamps of
-// created objects. now must be safe for concurrent use.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
+// WithClock makes the emulator read the time from c instead of the real
+// clock; c is the SDK's own Clock type, so one clock (typically a
+// [FakeClock]) drives both sides. It drives session token expiry, the
+// VoiceTel rate window, the dates of the seeded data (relative to the time
+// NewServer runs) and the timestamps of created objects, and
+// [Server.Client] gives the same clock to the Clients it returns. c must be
+// safe for concurrent use; nil means the real clock.
+func WithClock(c multiaccount.Clock) Option {
+	return func(cfg *config) {
+		cfg.clock = c
+		cfg.now = time.Now
+		if c != nil {
+			cfg.now = c.Now
+		}
+	}
 }
 
 // WithTokenTTL sets how long a CallTrackingMetrics session token stays

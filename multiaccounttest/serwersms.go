@@ -261,13 +261,18 @@ func (s *Server) ssDelete(w http.ResponseWriter, form url.Values) {
 }
 
 // SerwerSMSLimit returns the message limit of the given type set on the
-// SerwerSMS sub-account id by subaccounts/limit, and whether one is set.
-func (s *Server) SerwerSMSLimit(id int, typ string) (int, bool) {
+// SerwerSMS sub-account id (the SDK's SubAccount.ID) by subaccounts/limit,
+// and whether one is set.
+func (s *Server) SerwerSMSLimit(id string, typ string) (int, bool) {
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return 0, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if x := s.ssFind(id); x != nil {
-		n, ok := x.Limits[typ]
-		return n, ok
+	if x := s.ssFind(n); x != nil {
+		v, ok := x.Limits[typ]
+		return v, ok
 	}
 	return 0, false
 }

@@ -3,6 +3,7 @@ package multiaccounttest
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 )
 
@@ -93,7 +94,7 @@ func TestSerwerSMSViewAddLimitDelete(t *testing.T) {
 	m = ssDo(t, srv, "limit", map[string]any{"id": id, "type": "eco", "value": 100}, tok...)
 	wantEq(t, "limit success", m["success"], true)
 	wantEq(t, "limit id", m["id"], float64(id))
-	if n, ok := srv.SerwerSMSLimit(id, "eco"); !ok || n != 100 {
+	if n, ok := srv.SerwerSMSLimit(strconv.Itoa(id), "eco"); !ok || n != 100 {
 		t.Errorf("eco limit %d %v", n, ok)
 	}
 	wantSSError(t, ssDo(t, srv, "limit", map[string]any{"id": id, "type": "sms", "value": 1}, tok...), 1006, "InvalidData")

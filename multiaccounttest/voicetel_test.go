@@ -124,19 +124,19 @@ func TestVoiceTelInfoMRCCDR(t *testing.T) {
 
 func TestVoiceTelAPIKeyAndAdd(t *testing.T) {
 	srv, _ := start(t)
-	m := wantVTOK(t, vtDo(t, srv, "apikey", map[string]any{"username": VoiceTelUsername, "password": VoiceTelPassword}))
+	m := wantVTOK(t, vtDo(t, srv, "apikey", map[string]any{"username": vtUsername, "password": VoiceTelPassword}))
 	wantEq(t, "apikey", m["apikey"], VoiceTelAPIKey)
-	wantVTError(t, vtDo(t, srv, "apikey", map[string]any{"username": VoiceTelUsername, "password": "nope"}), http.StatusUnauthorized)
-	wantVTError(t, vtDo(t, srv, "apikey", map[string]any{"username": VoiceTelUsername}), http.StatusBadRequest)
+	wantVTError(t, vtDo(t, srv, "apikey", map[string]any{"username": vtUsername, "password": "nope"}), http.StatusUnauthorized)
+	wantVTError(t, vtDo(t, srv, "apikey", map[string]any{"username": vtUsername}), http.StatusBadRequest)
 	wantVTError(t, vtDo(t, srv, "apikey", map[string]any{"username": "4592086960", "password": VoiceTelPassword}), http.StatusBadRequest)
 
-	body := map[string]any{"name": "Branch Office", "username": 4592099999, "email": "branch@acme-field.example", "masterAccount": VoiceTelUsername}
+	body := map[string]any{"name": "Branch Office", "username": 4592099999, "email": "branch@acme-field.example", "masterAccount": vtUsername}
 	wantVTError(t, vtDo(t, srv, "add", body, bearerH(VoiceTelAPIKey)...), http.StatusUnauthorized)
 	wantVTError(t, vtDo(t, srv, "add", body), http.StatusBadRequest)
 	m = wantVTOK(t, vtDo(t, srv, "add", body, bearerH(VoiceTelAdminKey)...))
 	wantEq(t, "message", m["message"], "Account Information")
 	wantEq(t, "username", path(t, m, "account", "username"), 4592099999.0)
-	wantEq(t, "masterAccount", path(t, m, "account", "masterAccount"), float64(VoiceTelUsername))
+	wantEq(t, "masterAccount", path(t, m, "account", "masterAccount"), float64(vtUsername))
 	pw, _ := path(t, m, "account", "password").(string)
 	if len(pw) != 10 {
 		t.Errorf("generated password %q is not 10 characters", pw)
@@ -217,9 +217,9 @@ func TestVoiceTelHourlyLimit(t *testing.T) {
 func TestVoiceTelLimitOption(t *testing.T) {
 	srv, _ := start(t, WithVoiceTelHourlyLimit(2))
 	for range 2 {
-		wantVTOK(t, vtDo(t, srv, "apikey", map[string]any{"username": VoiceTelUsername, "password": VoiceTelPassword}))
+		wantVTOK(t, vtDo(t, srv, "apikey", map[string]any{"username": vtUsername, "password": VoiceTelPassword}))
 	}
-	r := vtDo(t, srv, "apikey", map[string]any{"username": VoiceTelUsername, "password": VoiceTelPassword})
+	r := vtDo(t, srv, "apikey", map[string]any{"username": vtUsername, "password": VoiceTelPassword})
 	wantVTError(t, r, http.StatusTooManyRequests)
 	wantEq(t, "Retry-After", r.Header.Get("Retry-After"), "3600")
 }

@@ -303,14 +303,18 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 }
 
 // Prospects returns a copy of the prospects on the global list of the
-// Woodpecker company with the given id (nil if there is none), each as the
-// JSON object last sent for it plus its "id". Tests use it to check what
-// add_prospects_list stored.
-func (s *Server) Prospects(companyID int64) []map[string]any {
+// Woodpecker company with the given id (the SDK's SubAccount.ID; nil if
+// there is none), each as the JSON object last sent for it plus its "id".
+// Tests use it to check what add_prospects_list stored.
+func (s *Server) Prospects(companyID string) []map[string]any {
+	id, err := strconv.ParseInt(companyID, 10, 64)
+	if err != nil {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range s.wp.companies {
-		if c.ID != companyID {
+		if c.ID != id {
 			continue
 		}
 		out := make([]map[string]any, 0, len(c.Prospects))

@@ -50,7 +50,7 @@ func TestWoodpeckerCompanies(t *testing.T) {
 	if len(list) < 3 {
 		t.Fatalf("%d companies", len(list))
 	}
-	wantEq(t, "first id", path(t, list, 0, "id"), float64(WoodpeckerCompanyID))
+	wantEq(t, "first id", path(t, list, 0, "id"), float64(wpCompanyID))
 	wantEq(t, "first key", path(t, list, 0, "api_keys", 0, "api_key"), WoodpeckerCompanyKey)
 
 	r = wpDo(t, srv, http.MethodPost, "/rest/v1/agency/companies/add", WoodpeckerAgencyKey, map[string]any{"name": "Fresh Leads Ltd"})

@@ -149,7 +149,7 @@ func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
 		add("Kaleyra", multiaccount.Kaleyra(kySID), kyAuth, multiaccounttest.Kaleyra,
 			&multiaccount.SubAccountCreate{Name: "Quickstart", Email: "quickstart@example.com", Country: "IN", Channels: []string{"sms"}, CreditType: "shared"}),
 		add("SerwerSMS", multiaccount.SerwerSMS(), ssAuth, multiaccounttest.SerwerSMS,
-			&multiaccount.SubAccountCreate{Username: "qs_" + suffix, Password: "Quick5tart", TemplateID: strconv.Itoa(multiaccounttest.SerwerSMSTemplateID)}),
+			&multiaccount.SubAccountCreate{Username: "qs_" + suffix, Password: "Quick5tart", TemplateID: multiaccounttest.SerwerSMSTemplateID}),
 		add("CallTrackingMetrics", multiaccount.CallTrackingMetrics(), ctmAuth, multiaccounttest.CallTrackingMetrics, nil),
 		add("Woodpecker", multiaccount.Woodpecker(), wpAuth, multiaccounttest.Woodpecker,
 			&multiaccount.SubAccountCreate{Name: "Quickstart Co " + suffix}),
