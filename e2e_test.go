@@ -178,9 +178,8 @@ func TestE2EKaleyra(t *testing.T) {
 		t.Errorf("get = %+v", got)
 	}
 	sa := must(c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "Acme", Email: "acme@example.com", Country: "IN", Channels: []string{"sms"}, CreditType: "shared"})).get(t)
-	off := false
 	name := "Acme Renamed"
-	up := must(c.SubAccounts.Update(ctx, sa.ID, &multiaccount.SubAccountUpdate{Name: &name, LowBalanceAlert: &off})).get(t)
+	up := must(c.SubAccounts.Update(ctx, sa.ID, &multiaccount.SubAccountUpdate{Name: multiaccount.Ptr(name), LowBalanceAlert: multiaccount.Ptr(false)})).get(t)
 	if up.Name != name {
 		t.Errorf("update = %+v", up)
 	}

@@ -96,9 +96,9 @@ func ExampleSubAccountsService_Update() {
 	defer srv.Close()
 	c, _ := srv.Client(multiaccounttest.Kaleyra)
 
-	off := false // a zero value that is set is sent
+	// Only the fields set are sent; a zero value that is set is sent too.
 	sa, err := c.SubAccounts.Update(context.Background(), multiaccounttest.KaleyraSID+"_1",
-		&multiaccount.SubAccountUpdate{LowBalanceAlert: &off})
+		&multiaccount.SubAccountUpdate{LowBalanceAlert: multiaccount.Ptr(false)})
 	if err != nil {
 		panic(err)
 	}

@@ -78,7 +78,8 @@ type SubAccountCreate struct {
 }
 
 // SubAccountUpdate changes a sub-account. Only the fields that are set
-// (non-nil) are sent, zero values included.
+// (non-nil) are sent, zero values included; [Ptr] sets one inline:
+// &SubAccountUpdate{Name: Ptr("Acme"), LowBalanceAlert: Ptr(false)}.
 type SubAccountUpdate struct {
 	// Name: Kaleyra account_name.
 	Name *string
@@ -115,6 +116,18 @@ type CallQuery struct {
 	Start, End time.Time
 	// PageSize is the number of records per request where the vendor pages.
 	PageSize int
+	// Cursor resumes a listing: "" for the first page, otherwise a
+	// CallPage.NextCursor from an earlier call with the same query. It is
+	// opaque (CallTrackingMetrics: a page number).
+	Cursor string
+}
+
+// CallPage is one page of call records from Records.CallsPage.
+type CallPage struct {
+	Items []*CallRecord
+	// NextCursor fetches the next page when set as CallQuery.Cursor; ""
+	// on the last page.
+	NextCursor string
 }
 
 // CallRecord is one call.
@@ -191,3 +204,7 @@ type ProspectOptions struct {
 	// Update edits prospects that already exist; otherwise they are left.
 	Update bool
 }
+
+// Ptr returns a pointer to a copy of v, for the optional pointer fields of
+// request types such as [SubAccountUpdate]: Ptr("Acme"), Ptr(false).
+func Ptr[T any](v T) *T { return &v }

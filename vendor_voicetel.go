@@ -213,10 +213,13 @@ type voiceTelCDR struct {
 	Time  json.RawMessage `json:"time"`
 }
 
-func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, _ string) ([]*CallRecord, string, error) {
+func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor string) ([]*CallRecord, string, error) {
 	const op = "Records.Calls"
 	if q.AccountID != "" {
 		return nil, "", invalid(op, "AccountID", "VoiceTel lists the key's own account; leave it empty")
+	}
+	if cursor != "" { // never handed out: the one page holds every record
+		return nil, "", invalid(op, "Cursor", "VoiceTel returns every record in one page; leave it empty")
 	}
 	// The vendor documents the defaults backwards (start = now, end = 24 h
 	// ago); the SDK sends start as the earlier bound.
