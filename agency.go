@@ -10,19 +10,22 @@ type AgencyService struct{ c *Client }
 // returns the *SessionToken's current session, exchanging only if it has
 // none or it is about to expire. Offered by CallTrackingMetrics.
 func (s *AgencyService) Session(ctx context.Context) (*Session, error) {
-	return s.c.v.session(ctx, s.c)
+	v, err := s.c.v.session(ctx, s.c)
+	return v, s.c.named(err)
 }
 
 // Account returns the account the credentials belong to. Offered by
 // VoiceTel (info; 6 requests per hour per IP address).
 func (s *AgencyService) Account(ctx context.Context) (*Account, error) {
-	return s.c.v.account(ctx, s.c)
+	v, err := s.c.v.account(ctx, s.c)
+	return v, s.c.named(err)
 }
 
 // SIPRegistration returns the account's current SIP registration; an
 // unregistered account gives ErrNotFound. Offered by VoiceTel.
 func (s *AgencyService) SIPRegistration(ctx context.Context) (*SIPRegistration, error) {
-	return s.c.v.sipRegistration(ctx, s.c)
+	v, err := s.c.v.sipRegistration(ctx, s.c)
+	return v, s.c.named(err)
 }
 
 // Signup creates a new top-level account, with no credentials, and returns
@@ -30,15 +33,16 @@ func (s *AgencyService) SIPRegistration(ctx context.Context) (*SIPRegistration, 
 // VoiceTel.
 func (s *AgencyService) Signup(ctx context.Context, in *Signup) (*NewAccount, error) {
 	if in == nil {
-		return nil, invalid("Agency.Signup", "in", "is nil")
+		return nil, s.c.named(invalid("Agency.Signup", "in", "is nil"))
 	}
-	return s.c.v.signup(ctx, s.c, in)
+	v, err := s.c.v.signup(ctx, s.c, in)
+	return v, s.c.named(err)
 }
 
 // Recover asks the vendor to mail a password recovery link to email. It
 // sends no credentials and is never sent twice. Offered by VoiceTel.
 func (s *AgencyService) Recover(ctx context.Context, email string) error {
-	return s.c.v.recoverAccount(ctx, s.c, email)
+	return s.c.named(s.c.v.recoverAccount(ctx, s.c, email))
 }
 
 // AddProspects adds prospects to a company's global list, with that
@@ -46,5 +50,5 @@ func (s *AgencyService) Recover(ctx context.Context, email string) error {
 // most 20,000 prospects. With opts.Update, existing prospects are edited.
 // Offered by Woodpecker.
 func (s *AgencyService) AddProspects(ctx context.Context, companyID string, prospects []Prospect, opts ProspectOptions) error {
-	return s.c.v.addProspects(ctx, s.c, companyID, prospects, opts)
+	return s.c.named(s.c.v.addProspects(ctx, s.c, companyID, prospects, opts))
 }

@@ -63,7 +63,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 			continue
 		}
 		if err := o(&s); err != nil {
-			return nil, err
+			return nil, nameProvider(err, p.v.name())
 		}
 	}
 	raw := s.baseURL
@@ -72,10 +72,10 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	}
 	base, err := parseBaseURL(raw)
 	if err != nil {
-		return nil, err
+		return nil, nameProvider(err, p.v.name())
 	}
 	if s.auth != nil && base.Scheme == "http" && !s.insecure && !isLoopback(base.Hostname()) {
-		return nil, invalid("NewClient", "WithBaseURL", "plain http:// to a non-loopback host would send credentials in clear text; use https:// or opt in with WithInsecureHTTP()")
+		return nil, nameProvider(invalid("NewClient", "WithBaseURL", "plain http:// to a non-loopback host would send credentials in clear text; use https:// or opt in with WithInsecureHTTP()"), p.v.name())
 	}
 	c := &Client{
 		v:         p.v,
@@ -107,7 +107,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	if s.auth != nil {
 		a, err := p.v.bindAuth(c, s.auth)
 		if err != nil {
-			return nil, err
+			return nil, nameProvider(err, p.v.name())
 		}
 		c.auth = a
 	}

@@ -55,15 +55,7 @@ type APIError struct {
 // Error describes the failure; it never contains a credential.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("multiaccount: ")
-	if e.Provider != "" {
-		b.WriteString(e.Provider)
-		b.WriteString(" ")
-	}
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	b.WriteString(errPrefix(e.Provider, e.Operation))
 	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
 	if e.Code != "" {
 		b.WriteString(" code ")
@@ -93,6 +85,8 @@ type RateLimitError struct {
 	Local bool
 	// Operation names the SDK call, e.g. "Agency.Account".
 	Operation string
+	// Provider names the vendor, e.g. "VoiceTel".
+	Provider string
 	// Endpoint is the limited path, e.g. "/v2.1/account/info/".
 	Endpoint string
 
@@ -102,11 +96,7 @@ type RateLimitError struct {
 // Error describes the failure; it never contains a credential.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
-	b.WriteString("multiaccount: ")
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	b.WriteString(errPrefix(e.Provider, e.Operation))
 	switch {
 	case e.Local:
 		b.WriteString("client-side rate limit")
@@ -143,6 +133,8 @@ func (e *RateLimitError) Unwrap() []error {
 type ValidationError struct {
 	// Operation names the SDK call, e.g. "SubAccounts.Create".
 	Operation string
+	// Provider names the vendor, e.g. "Kaleyra".
+	Provider string
 	// Field names the input, as the Go field or parameter name.
 	Field string
 	// Reason says what was wrong.
@@ -151,10 +143,7 @@ type ValidationError struct {
 
 // Error describes the failure; it never contains a credential.
 func (e *ValidationError) Error() string {
-	if e.Operation != "" {
-		return "multiaccount: " + e.Operation + ": invalid " + e.Field + ": " + e.Reason
-	}
-	return "multiaccount: invalid " + e.Field + ": " + e.Reason
+	return errPrefix(e.Provider, e.Operation) + "invalid " + e.Field + ": " + e.Reason
 }
 
 // Unwrap returns ErrInvalidInput.
@@ -174,7 +163,12 @@ type DecodeError struct {
 
 // Error describes the failure; it never contains a credential.
 func (e *DecodeError) Error() string {
-	msg := fmt.Sprintf("multiaccount: %s %s: cannot decode HTTP %d response: %s", e.Provider, e.Operation, e.StatusCode, e.Reason)
+	msg := errPrefix(e.Provider, e.Operation)
+	if e.StatusCode != 0 {
+		msg += fmt.Sprintf("cannot decode HTTP %d response: %s", e.StatusCode, e.Reason)
+	} else {
+		msg += "cannot decode response: " + e.Reason
+	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
@@ -199,7 +193,7 @@ type NetworkError struct {
 
 // Error describes the failure; it never contains a credential.
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("multiaccount: %s %s: %s %s: %v", e.Provider, e.Operation, e.Method, e.Path, e.Err)
+	return errPrefix(e.Provider, e.Operation) + e.Method + " " + e.Path + ": " + unprefixed(e.Err, e.Provider, e.Operation)
 }
 
 // Unwrap returns the cause.
@@ -212,7 +206,76 @@ func invalid(op, field, reason string) error {
 
 // unsupported builds the error for an operation a vendor does not offer.
 func unsupported(provider, op string) error {
-	return fmt.Errorf("multiaccount: %s does not offer %s: %w", provider, op, ErrUnsupported)
+	return &unsupportedError{provider: provider, op: op}
+}
+
+// unsupportedError is ErrUnsupported for one provider and operation; its
+// text carries the sentinel's meaning without repeating its prefix.
+type unsupportedError struct{ provider, op string }
+
+func (e *unsupportedError) Error() string {
+	return errPrefix(e.provider, e.op) + "not offered by this provider"
+}
+
+func (e *unsupportedError) Unwrap() error { return ErrUnsupported }
+
+// errPrefix is the start every error text shares:
+// "multiaccount: <Provider> <Operation>: ", leaving out what is unknown.
+func errPrefix(provider, op string) string {
+	switch {
+	case provider != "" && op != "":
+		return "multiaccount: " + provider + " " + op + ": "
+	case provider != "" || op != "":
+		return "multiaccount: " + provider + op + ": "
+	}
+	return "multiaccount: "
+}
+
+// fill sets *p to v if it is empty; it writes nothing otherwise, so an
+// error already named may be shared between goroutines.
+func fill(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
+}
+
+// unprefixed is err's text without the prefix it shares with the error
+// wrapping it, so that a chain reads "multiaccount: P Op: chunk 2: HTTP
+// 400", not the prefix twice.
+func unprefixed(err error, provider, op string) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.TrimPrefix(err.Error(), errPrefix(provider, op))
+}
+
+// nameProvider fills the provider into every SDK error in err's chain that
+// was made before the vendor was known (input checks, paging), so that
+// every error names it. It returns err.
+func nameProvider(err error, provider string) error {
+	switch e := err.(type) {
+	case *ValidationError:
+		fill(&e.Provider, provider)
+	case *RateLimitError:
+		fill(&e.Provider, provider)
+	case *DecodeError:
+		fill(&e.Provider, provider)
+	case *NetworkError:
+		fill(&e.Provider, provider)
+	case *ChunkError:
+		fill(&e.Provider, provider)
+	case *APIError:
+		fill(&e.Provider, provider)
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		nameProvider(u.Unwrap(), provider)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			nameProvider(e, provider)
+		}
+	}
+	return err
 }
 
 // kindForStatus maps an HTTP status to a sentinel when the vendor's own code
@@ -287,6 +350,8 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // chunk's error.
 type ChunkError struct {
 	Operation string
+	// Provider names the vendor, e.g. "Woodpecker".
+	Provider string
 	// Chunk is the failed chunk, from 1; Chunks is how many there are.
 	Chunk, Chunks int
 	// Accepted is the number of items in the chunks sent before it.
@@ -296,8 +361,17 @@ type ChunkError struct {
 
 // Error describes the failure; it never contains a credential.
 func (e *ChunkError) Error() string {
-	return fmt.Sprintf("multiaccount: %s: chunk %d of %d failed after %d accepted: %v", e.Operation, e.Chunk, e.Chunks, e.Accepted, e.Err)
+	return errPrefix(e.Provider, e.Operation) + fmt.Sprintf("chunk %d of %d failed after %d accepted: ", e.Chunk, e.Chunks, e.Accepted) + unprefixed(e.Err, e.Provider, e.Operation)
 }
 
 // Unwrap returns the cause.
 func (e *ChunkError) Unwrap() error { return e.Err }
+
+// named fills the Client's provider into err's SDK errors (see
+// nameProvider) and returns err; every service method returns through it.
+func (c *Client) named(err error) error {
+	if err != nil {
+		nameProvider(err, c.v.name())
+	}
+	return err
+}

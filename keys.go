@@ -9,13 +9,15 @@ type KeysService struct{ c *Client }
 // List returns a sub-account's API keys. Offered by Woodpecker (the keys of
 // a company, from the companies list).
 func (s *KeysService) List(ctx context.Context, subAccountID string) ([]APIKey, error) {
-	return s.c.v.listKeys(ctx, s.c, subAccountID)
+	v, err := s.c.v.listKeys(ctx, s.c, subAccountID)
+	return v, s.c.named(err)
 }
 
 // Create makes an API key for a sub-account, labelled label. It is never
 // sent twice. Offered by Woodpecker.
 func (s *KeysService) Create(ctx context.Context, subAccountID, label string) (*APIKey, error) {
-	return s.c.v.createKey(ctx, s.c, subAccountID, label)
+	v, err := s.c.v.createKey(ctx, s.c, subAccountID, label)
+	return v, s.c.named(err)
 }
 
 // Exchange returns the API key of the account that username and password
@@ -23,5 +25,6 @@ func (s *KeysService) Create(ctx context.Context, subAccountID, label string) (*
 // allows 6 calls per hour per IP address (shared with cdr, info and mrc
 // accounting per endpoint); it is never sent twice.
 func (s *KeysService) Exchange(ctx context.Context, username, password string) (*APIKey, error) {
-	return s.c.v.exchangeKey(ctx, s.c, username, password)
+	v, err := s.c.v.exchangeKey(ctx, s.c, username, password)
+	return v, s.c.named(err)
 }

@@ -142,7 +142,7 @@ func (c *Client) takeSlot(ctx context.Context, r *request) error {
 		w := c.window(r)
 		at, wait, ok := w.reserve(c.clock.Now(), c.rateWait)
 		if !ok {
-			return &RateLimitError{Local: true, RetryAfter: wait, Operation: r.op, Endpoint: "/" + r.path}
+			return &RateLimitError{Local: true, RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path}
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			w.cancel(at)
@@ -182,7 +182,7 @@ func (b *tokenBucket) wait(ctx context.Context, c *Client, r *request) error {
 	d := res.DelayFrom(now)
 	if d > c.rateWait {
 		res.CancelAt(now)
-		return &RateLimitError{Local: true, RetryAfter: d, Operation: r.op, Endpoint: "/" + r.path}
+		return &RateLimitError{Local: true, RetryAfter: d, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path}
 	}
 	if err := c.sleep(ctx, d); err != nil {
 		res.CancelAt(c.clock.Now())

@@ -186,7 +186,7 @@ func (c *Client) check(r *request, resp *response) error {
 			}
 			c.window(r).block(c.clock.Now().Add(wait))
 		}
-		return &RateLimitError{RetryAfter: wait, Operation: r.op, Endpoint: "/" + r.path, api: apiErr}
+		return &RateLimitError{RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path, api: apiErr}
 	}
 	return apiErr
 }

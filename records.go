@@ -22,11 +22,11 @@ func (s *RecordsService) CallsPage(ctx context.Context, q *CallQuery) (*CallPage
 		query = *q
 	}
 	if err := checkCallQuery(query); err != nil {
-		return nil, err
+		return nil, s.c.named(err)
 	}
 	items, next, err := s.c.v.callsPage(ctx, s.c, query, query.Cursor)
 	if err != nil {
-		return nil, err
+		return nil, s.c.named(err)
 	}
 	return &CallPage{Items: items, NextCursor: next}, nil
 }
@@ -40,9 +40,9 @@ func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*Cal
 		query = *q
 	}
 	if err := checkCallQuery(query); err != nil {
-		return func(yield func(*CallRecord, error) bool) { yield(nil, err) }
+		return func(yield func(*CallRecord, error) bool) { yield(nil, s.c.named(err)) }
 	}
-	return paginate("Records.Calls", query.Cursor, func(cursor string) ([]*CallRecord, string, error) {
+	return paginate(s.c, "Records.Calls", query.Cursor, func(cursor string) ([]*CallRecord, string, error) {
 		query.Cursor = cursor
 		p, err := s.CallsPage(ctx, &query)
 		if err != nil {
@@ -66,5 +66,6 @@ func checkCallQuery(q CallQuery) error {
 // service, and their total. Offered by VoiceTel (6 requests per hour per
 // IP address).
 func (s *RecordsService) RecurringCharges(ctx context.Context) (*Charges, error) {
-	return s.c.v.recurringCharges(ctx, s.c)
+	v, err := s.c.v.recurringCharges(ctx, s.c)
+	return v, s.c.named(err)
 }

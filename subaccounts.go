@@ -20,9 +20,10 @@ func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubA
 		o = *opts
 	}
 	if o.PageSize < 0 {
-		return nil, invalid("SubAccounts.List", "PageSize", "is negative")
+		return nil, s.c.named(invalid("SubAccounts.List", "PageSize", "is negative"))
 	}
-	return s.c.v.listSubAccounts(ctx, s.c, o)
+	v, err := s.c.v.listSubAccounts(ctx, s.c, o)
+	return v, s.c.named(err)
 }
 
 // All iterates over every sub-account, fetching pages lazily: breaking out
@@ -33,7 +34,7 @@ func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Se
 	if opts != nil {
 		o = *opts
 	}
-	return paginate("SubAccounts.All", o.Cursor, func(cursor string) ([]*SubAccount, string, error) {
+	return paginate(s.c, "SubAccounts.All", o.Cursor, func(cursor string) ([]*SubAccount, string, error) {
 		o.Cursor = cursor
 		p, err := s.List(ctx, &o)
 		if err != nil {
@@ -46,7 +47,8 @@ func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Se
 // Get returns one sub-account. Offered by Kaleyra, SerwerSMS, Woodpecker
 // (from the companies list) and CallTrackingMetrics.
 func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, error) {
-	return s.c.v.getSubAccount(ctx, s.c, id)
+	v, err := s.c.v.getSubAccount(ctx, s.c, id)
+	return v, s.c.named(err)
 }
 
 // Create makes a sub-account. Each vendor requires its own fields (see
@@ -55,29 +57,31 @@ func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, e
 // Kaleyra, SerwerSMS and Woodpecker (billed per company).
 func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (*SubAccount, error) {
 	if in == nil {
-		return nil, invalid("SubAccounts.Create", "in", "is nil")
+		return nil, s.c.named(invalid("SubAccounts.Create", "in", "is nil"))
 	}
-	return s.c.v.createSubAccount(ctx, s.c, in)
+	v, err := s.c.v.createSubAccount(ctx, s.c, in)
+	return v, s.c.named(err)
 }
 
 // Update changes the fields set in u and returns the sub-account. Offered
 // by Kaleyra.
 func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccountUpdate) (*SubAccount, error) {
 	if u == nil {
-		return nil, invalid("SubAccounts.Update", "u", "is nil")
+		return nil, s.c.named(invalid("SubAccounts.Update", "u", "is nil"))
 	}
-	return s.c.v.updateSubAccount(ctx, s.c, id, u)
+	v, err := s.c.v.updateSubAccount(ctx, s.c, id, u)
+	return v, s.c.named(err)
 }
 
 // Delete removes a sub-account. Offered by Kaleyra and SerwerSMS.
 func (s *SubAccountsService) Delete(ctx context.Context, id string) error {
-	return s.c.v.deleteSubAccount(ctx, s.c, id)
+	return s.c.named(s.c.v.deleteSubAccount(ctx, s.c, id))
 }
 
 // SetLimit sets a sub-account's message limit for one message type.
 // Offered by SerwerSMS.
 func (s *SubAccountsService) SetLimit(ctx context.Context, id string, l MessageLimit) error {
-	return s.c.v.setLimit(ctx, s.c, id, l)
+	return s.c.named(s.c.v.setLimit(ctx, s.c, id, l))
 }
 
 // errNoProgress ends an iteration whose vendor returned the same page again.
@@ -86,7 +90,7 @@ var errNoProgress = errors.New("the vendor returned a page that makes no progres
 // paginate turns a page fetcher into a lazy iterator. A page that returns
 // a next cursor but no items, or the cursor it was given, ends the
 // iteration with an error instead of looping forever.
-func paginate[T any](op, cursor string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+func paginate[T any](c *Client, op, cursor string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		for {
@@ -104,7 +108,7 @@ func paginate[T any](op, cursor string, fetch func(cursor string) ([]T, string, 
 				return
 			}
 			if next == cursor || len(items) == 0 {
-				yield(zero, &DecodeError{Operation: op, Reason: "pagination stalled", Err: errNoProgress})
+				yield(zero, &DecodeError{Operation: op, Provider: c.v.name(), Reason: "pagination stalled", Err: errNoProgress})
 				return
 			}
 			cursor = next

@@ -356,7 +356,7 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 			_, err = c.do(ctx, r)
 		}
 		if err != nil {
-			return &ChunkError{Operation: op, Chunk: i + 1, Chunks: chunks, Accepted: lo, Err: err}
+			return &ChunkError{Operation: op, Provider: w.name(), Chunk: i + 1, Chunks: chunks, Accepted: lo, Err: err}
 		}
 	}
 	return nil
