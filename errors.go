@@ -231,14 +231,6 @@ func errPrefix(provider, op string) string {
 	return "multiaccount: "
 }
 
-// fill sets *p to v if it is empty; it writes nothing otherwise, so an
-// error already named may be shared between goroutines.
-func fill(p *string, v string) {
-	if *p == "" {
-		*p = v
-	}
-}
-
 // unprefixed is err's text without the prefix it shares with the error
 // wrapping it, so that a chain reads "multiaccount: P Op: chunk 2: HTTP
 // 400", not the prefix twice.
@@ -253,19 +245,23 @@ func unprefixed(err error, provider, op string) string {
 // was made before the vendor was known (input checks, paging), so that
 // every error names it. It returns err.
 func nameProvider(err error, provider string) error {
+	var field *string // the Provider field of the SDK error err is, if it is one
 	switch e := err.(type) {
 	case *ValidationError:
-		fill(&e.Provider, provider)
+		field = &e.Provider
 	case *RateLimitError:
-		fill(&e.Provider, provider)
+		field = &e.Provider
 	case *DecodeError:
-		fill(&e.Provider, provider)
+		field = &e.Provider
 	case *NetworkError:
-		fill(&e.Provider, provider)
+		field = &e.Provider
 	case *ChunkError:
-		fill(&e.Provider, provider)
+		field = &e.Provider
 	case *APIError:
-		fill(&e.Provider, provider)
+		field = &e.Provider
+	}
+	if field != nil && *field == "" { // no write otherwise: a named error may be shared
+		*field = provider
 	}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:

@@ -16,63 +16,16 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+
+	"github.com/multiaccount/multiaccount/internal/fakeclock"
 )
 
-// fakeClock is a Clock that moves only when told to.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
-}
-
-type fakeWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
+// fakeClock is the module's one fake clock (internal/fakeclock, exported
+// as multiaccounttest.FakeClock), with a test helper.
+type fakeClock struct{ *fakeclock.Clock }
 
 func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) After(d time.Duration) <-chan time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- f.now
-		return ch
-	}
-	f.waiters = append(f.waiters, fakeWaiter{at: f.now.Add(d), ch: ch})
-	return ch
-}
-
-// Advance moves the clock and fires the waits that are due.
-func (f *fakeClock) Advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = f.now.Add(d)
-	kept := f.waiters[:0]
-	for _, w := range f.waiters {
-		if !w.at.After(f.now) {
-			w.ch <- f.now
-		} else {
-			kept = append(kept, w)
-		}
-	}
-	f.waiters = kept
-}
-
-// Waiters reports how many waits are pending.
-func (f *fakeClock) Waiters() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.waiters)
+	return &fakeClock{fakeclock.New(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))}
 }
 
 // waitForWaiters blocks until n waits are pending (a goroutine has reached

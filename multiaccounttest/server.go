@@ -22,10 +22,12 @@
 // Point a client at [Server.URL] and authenticate with the seeded credentials
 // (CTMAccessKey, WoodpeckerAgencyKey, VoiceTelAPIKey, SerwerSMSToken,
 // KaleyraAPIKey, …). Time-based behaviour (session token expiry, the VoiceTel
-// window, seeded call dates) follows the clock given by [WithClock], so tests
-// need no sleeps. [Server.Fail] injects faults (a status, a delay, a dropped
-// connection) and [Server.Requests] counts the requests each path received,
-// for testing retry handling.
+// window, seeded call dates) follows the clock given by [WithClock] (the
+// SDK's own Clock type; [FakeClock] is a ready one), and [Server.Client]
+// gives the same clock to the Clients it returns, so tests need no sleeps.
+// [Server.Fail] injects faults (a status, a delay, a dropped connection)
+// and [Server.Requests] counts the requests each path received, for
+// testing retry handling.
 //
 // # Emulator choices
 //
@@ -51,7 +53,8 @@
 //     unknown sub-account SID is HTTP 404 RBC2304 "Subaccount not found!";
 //     create answers data as one object, update as an array of one.
 //
-// The package uses only the standard library and never logs.
+// The package uses only the standard library and the multiaccount SDK,
+// and never logs.
 package multiaccounttest
 
 import (
