@@ -182,7 +182,7 @@ func ExampleRecordsService_Calls() {
 	defer srv.Close()
 	c, _ := srv.Client(multiaccounttest.CallTrackingMetrics)
 
-	q := &multiaccount.CallQuery{AccountID: "10001", Start: time.Now().AddDate(0, 0, -14), End: time.Now()}
+	q := &multiaccount.CallQuery{AccountID: multiaccounttest.CTMFirstAccountID, Start: time.Now().AddDate(0, 0, -14), End: time.Now()}
 	n := 0
 	for call, err := range c.Records.Calls(context.Background(), q) {
 		if err != nil {
@@ -194,6 +194,31 @@ func ExampleRecordsService_Calls() {
 	}
 	fmt.Println(n > 0)
 	// Output: true
+}
+
+// A daily job reads a page at a time and stores NextCursor; a later run
+// resumes from it.
+func ExampleRecordsService_CallsPage() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.CallTrackingMetrics)
+	ctx := context.Background()
+
+	q := &multiaccount.CallQuery{AccountID: multiaccounttest.CTMFirstAccountID,
+		Start: time.Now().AddDate(0, 0, -14), End: time.Now(), PageSize: 2}
+	page, err := c.Records.CallsPage(ctx, q)
+	if err != nil {
+		panic(err)
+	}
+	checkpoint := page.NextCursor // store it; the next run starts here
+
+	q.Cursor = checkpoint
+	next, err := c.Records.CallsPage(ctx, q)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Items), len(next.Items), page.Items[0].ID != next.Items[0].ID)
+	// Output: 2 2 true
 }
 
 func ExampleRecordsService_RecurringCharges() {
