@@ -60,8 +60,9 @@
 //
 // # Testing
 //
-// Package multiaccounttest is a local emulator of all five vendors.
-// Server.Client returns a Client pointed at it; a multiaccounttest.FakeClock
+// Package [github.com/multiaccount/multiaccount/multiaccounttest] is a
+// local emulator of all five vendors. Its Server.Client returns a Client
+// pointed at it; a multiaccounttest.FakeClock
 // given to the emulator drives the Client too, so a test moves VoiceTel's
 // hourly window, token expiry and the SDK's limiter with one Advance and no
 // sleeps:
