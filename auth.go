@@ -2,10 +2,13 @@ package multiaccount
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -69,9 +72,21 @@ func KeyPair(id, secret string) Authenticator {
 type keyPair struct{ id, secret Secret }
 
 func (k *keyPair) Authenticate(req *http.Request) error {
-	req.SetBasicAuth(k.id.Reveal(), k.secret.Reveal())
-	return nil
+	_, err := k.authorize(req)
+	return err
 }
+
+func (k *keyPair) authorize(req *http.Request) (used, error) {
+	req.SetBasicAuth(k.id.Reveal(), k.secret.Reveal())
+	return used{}, nil
+}
+
+func (k *keyPair) kind() authKind                { return kindKeyPair }
+func (k *keyPair) scrubValues() []string         { return []string{k.id.Reveal(), k.secret.Reveal()} }
+func (k *keyPair) identity() string              { return hashID("p", k.id.Reveal()) }
+func (k *keyPair) fieldValues() (Secret, Secret) { return k.id, k.secret }
+func (k *keyPair) withKey(key Secret) credential { return &keyPair{id: key, secret: k.secret} }
+func (k *keyPair) sessionToken() *SessionToken   { return nil }
 
 func (k *keyPair) Format(f fmt.State, _ rune) { fmt.Fprint(f, "KeyPair("+redacted+")") }
 
@@ -81,9 +96,21 @@ func Bearer(token string) Authenticator { return &bearer{token: Secret(token)} }
 type bearer struct{ token Secret }
 
 func (b *bearer) Authenticate(req *http.Request) error {
-	req.Header.Set("Authorization", "Bearer "+b.token.Reveal())
-	return nil
+	_, err := b.authorize(req)
+	return err
 }
+
+func (b *bearer) authorize(req *http.Request) (used, error) {
+	req.Header.Set("Authorization", "Bearer "+b.token.Reveal())
+	return used{}, nil
+}
+
+func (b *bearer) kind() authKind                { return kindBearer }
+func (b *bearer) scrubValues() []string         { return []string{b.token.Reveal()} }
+func (b *bearer) identity() string              { return hashID("b", b.token.Reveal()) }
+func (b *bearer) fieldValues() (Secret, Secret) { return b.token, "" }
+func (b *bearer) withKey(key Secret) credential { return &bearer{token: key} }
+func (b *bearer) sessionToken() *SessionToken   { return nil }
 
 func (b *bearer) Format(f fmt.State, _ rune) { fmt.Fprint(f, "Bearer("+redacted+")") }
 
@@ -103,24 +130,27 @@ type apiKey struct {
 }
 
 func (a *apiKey) Authenticate(req *http.Request) error {
+	_, err := a.authorize(req)
+	return err
+}
+
+func (a *apiKey) authorize(req *http.Request) (used, error) {
 	if a.header == "" {
-		return errors.New("multiaccount: APIKeyAuth has no header: the provider names none; use APIKeyHeader")
+		return used{}, errors.New("multiaccount: APIKeyAuth has no header: the provider names none; use APIKeyHeader")
 	}
 	req.Header.Set(a.header, a.key.Reveal())
-	return nil
+	return used{}, nil
 }
+
+func (a *apiKey) kind() authKind                { return kindAPIKey }
+func (a *apiKey) scrubValues() []string         { return []string{a.key.Reveal()} }
+func (a *apiKey) identity() string              { return hashID("k", a.header, a.key.Reveal()) }
+func (a *apiKey) fieldValues() (Secret, Secret) { return a.key, "" }
+func (a *apiKey) withKey(key Secret) credential { return &apiKey{header: a.header, key: key} }
+func (a *apiKey) sessionToken() *SessionToken   { return nil }
 
 func (a *apiKey) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "APIKeyHeader(%q, %s)", a.header, redacted)
-}
-
-// withHeader returns a copy bound to the provider's default header when the
-// caller named none.
-func (a *apiKey) withHeader(h string) *apiKey {
-	if a.header != "" {
-		return a
-	}
-	return &apiKey{header: h, key: a.key}
 }
 
 // sessionRefreshMargin is how long before its expiry a session token is
@@ -199,16 +229,30 @@ func (s *SessionToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, "SessionToken
 // token where its vendor wants it); called directly it sets the token as a
 // Bearer header.
 func (s *SessionToken) Authenticate(req *http.Request) error {
-	sess, _, err := s.current(req.Context())
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+sess.Token.Reveal())
-	return nil
+	_, err := s.authorize(req)
+	return err
 }
 
-// credentials lists the key pair and current token, for scrubbing.
-func (s *SessionToken) credentials() []string {
+func (s *SessionToken) authorize(req *http.Request) (used, error) {
+	sess, gen, err := s.current(req.Context())
+	if err != nil {
+		return used{}, err
+	}
+	req.Header.Set("Authorization", "Bearer "+sess.Token.Reveal())
+	return used{session: s, gen: gen}, nil
+}
+
+func (s *SessionToken) kind() authKind                { return kindSession }
+func (s *SessionToken) fieldValues() (Secret, Secret) { return "", "" }
+func (s *SessionToken) withKey(Secret) credential     { return nil }
+func (s *SessionToken) sessionToken() *SessionToken   { return s }
+
+// identity is the token object's own: its key pair may be absent (a
+// shared token) and its token changes with every exchange.
+func (s *SessionToken) identity() string { return fmt.Sprintf("s:%p", s) }
+
+// scrubValues lists the key pair and current token.
+func (s *SessionToken) scrubValues() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []string{s.access.Reveal(), s.secret.Reveal()}
@@ -310,24 +354,184 @@ func (s *SessionToken) invalidate(gen uint64) bool {
 	return s.access != ""
 }
 
-// authName names an authenticator's kind for error messages.
-func authName(a Authenticator) string {
-	switch a.(type) {
-	case *keyPair:
-		return "KeyPair"
-	case *bearer:
-		return "Bearer"
-	case *apiKey:
-		return "APIKeyAuth"
-	case *SessionToken:
-		return "SessionToken"
+// credential is how a built-in authenticator describes itself to the
+// rest of the SDK, so that nothing outside this file needs to know the
+// built-in types: vendors, the scrubber, the limiter and Client.String ask
+// these questions instead. An Authenticator a user writes is not a
+// credential; it is sent as it is and identified by its own identity.
+type credential interface {
+	Authenticator
+	// kind says which built-in this is: what vendors accept or refuse.
+	kind() authKind
+	// authorize places the credential on one attempt and returns what it
+	// used, so that the pipeline can invalidate exactly that token on a 401.
+	authorize(req *http.Request) (used, error)
+	// scrubValues lists every credential value the authenticator could
+	// send, for scrubbing text from outside.
+	scrubValues() []string
+	// identity names the credential for keying limits: a hash, never the
+	// credential itself.
+	identity() string
+	// fieldValues are the identifier and secret for a vendor that wants
+	// them as body fields (KeyPair: id and secret; Bearer and API keys:
+	// the key and ""; a session token: "" and "").
+	fieldValues() (id, secret Secret)
+	// withKey is the same kind of credential with key in place of the
+	// identifier (Woodpecker authenticates as a company with its key);
+	// nil where that makes no sense.
+	withKey(key Secret) credential
+	// sessionToken is the token a session credential draws on, or nil.
+	sessionToken() *SessionToken
+}
+
+// authKind names a built-in authenticator's kind.
+type authKind string
+
+const (
+	kindKeyPair authKind = "KeyPair"
+	kindBearer  authKind = "Bearer"
+	kindAPIKey  authKind = "APIKeyAuth"
+	kindSession authKind = "SessionToken"
+)
+
+// constructors are what NewClient's refusal tells the user to call.
+func (k authKind) constructors() string {
+	switch k {
+	case kindAPIKey:
+		return "APIKeyAuth, APIKeyHeader"
+	case kindSession:
+		return "NewSessionToken"
+	}
+	return string(k)
+}
+
+// used is what an attempt's authentication drew on: the session token and
+// its generation, when there was one.
+type used struct {
+	session *SessionToken
+	gen     uint64
+}
+
+// credentialOf returns a's self-description, or nil for a user's own
+// authenticator (and for nil).
+func credentialOf(a Authenticator) credential {
+	cr, _ := a.(credential)
+	return cr
+}
+
+// kindOf returns a's kind, or "" for a user's own authenticator.
+func kindOf(a Authenticator) authKind {
+	if cr := credentialOf(a); cr != nil {
+		return cr.kind()
+	}
+	return ""
+}
+
+// sessionOf returns the session token cr draws on, or nil (also for a nil
+// cr).
+func sessionOf(cr credential) *SessionToken {
+	if cr == nil {
+		return nil
+	}
+	return cr.sessionToken()
+}
+
+// authenticate authorizes one attempt with a and reports what it used.
+func authenticate(a Authenticator, req *http.Request) (used, error) {
+	if cr := credentialOf(a); cr != nil {
+		return cr.authorize(req)
+	}
+	return used{}, a.Authenticate(req)
+}
+
+// identityOf names a for keying limits without keeping or revealing it: a
+// hash for the built-in authenticators, the identity of the value for a
+// user's own (never formatted: it may print its secret).
+func identityOf(a Authenticator) string {
+	if a == nil {
+		return "none"
+	}
+	if cr := credentialOf(a); cr != nil {
+		return cr.identity()
+	}
+	if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer {
+		return fmt.Sprintf("%T:%x", a, v.Pointer())
 	}
 	return fmt.Sprintf("%T", a)
 }
 
-// errAuthNotAccepted builds NewClient's error for an authenticator the
-// vendor does not take.
-func errAuthNotAccepted(provider string, a Authenticator, accepted ...string) error {
-	return fmt.Errorf("multiaccount: %s does not accept %s authentication; use one of: %s",
-		provider, authName(a), strings.Join(accepted, ", "))
+// hashID is a credential's identity: a short hash of its kind and values.
+func hashID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// authName names an authenticator's kind for messages.
+func authName(a Authenticator) string {
+	if k := kindOf(a); k != "" {
+		return string(k)
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+// acceptAuth checks a against the kinds a vendor accepts. A user's own
+// Authenticator is accepted (it sets headers, which every vendor reads); a
+// built-in of any kind not listed is refused, so a new built-in must be
+// accepted explicitly. It returns a's credential, nil for a user's own.
+func acceptAuth(provider string, a Authenticator, accepted ...authKind) (credential, error) {
+	cr := credentialOf(a)
+	if cr == nil {
+		return nil, nil
+	}
+	for _, k := range accepted {
+		if cr.kind() == k {
+			return cr, nil
+		}
+	}
+	names := make([]string, len(accepted))
+	for i, k := range accepted {
+		names[i] = k.constructors()
+	}
+	return nil, fmt.Errorf("multiaccount: %s does not accept %s authentication; use one of: %s",
+		provider, cr.kind(), strings.Join(names, ", "))
+}
+
+// inHeader binds an API key without a header to the vendor's header h; a
+// credential of another kind is returned as it is.
+func inHeader(cr credential, h string) credential {
+	if a, ok := cr.(*apiKey); ok && a.header == "" {
+		return &apiKey{header: h, key: a.key}
+	}
+	return cr
+}
+
+// inQuery places a session token in the query parameter param instead of
+// a Bearer header (CallTrackingMetrics' auth_token).
+func (s *SessionToken) inQuery(param string) credential { return &queryToken{s, param} }
+
+// queryToken is a SessionToken placed in a query parameter. It embeds the
+// token, so it prints, scrubs and identifies itself as the token does.
+type queryToken struct {
+	*SessionToken
+	param string
+}
+
+func (q *queryToken) Authenticate(req *http.Request) error {
+	_, err := q.authorize(req)
+	return err
+}
+
+func (q *queryToken) authorize(req *http.Request) (used, error) {
+	sess, gen, err := q.current(req.Context())
+	if err != nil {
+		return used{}, err
+	}
+	v := req.URL.Query()
+	v.Set(q.param, sess.Token.Reveal())
+	req.URL.RawQuery = v.Encode()
+	return used{session: q.SessionToken, gen: gen}, nil
 }

@@ -4,11 +4,8 @@ package multiaccount
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net"
-	"reflect"
 	"sync"
 	"time"
 
@@ -197,7 +194,7 @@ func (c *Client) acquireInFlight(ctx context.Context, a Authenticator) (func(), 
 	if c.inFlight <= 0 {
 		return func() {}, nil
 	}
-	key := fmt.Sprintf("%s|%d|%s", c.hostKey(), c.inFlight, credentialID(a))
+	key := fmt.Sprintf("%s|%d|%s", c.hostKey(), c.inFlight, identityOf(a))
 	c.limits.mu.Lock()
 	sem := c.limits.inFlight[key]
 	if sem == nil {
@@ -212,29 +209,4 @@ func (c *Client) acquireInFlight(ctx context.Context, a Authenticator) (func(), 
 	}
 	var once sync.Once
 	return func() { once.Do(func() { <-sem }) }, nil
-}
-
-// credentialID names a credential for keying limits without keeping or
-// revealing it: a hash for the built-in authenticators, the identity of the
-// value for others.
-func credentialID(a Authenticator) string {
-	var s string
-	switch a := a.(type) {
-	case nil:
-		return "none"
-	case *apiKey:
-		s = "k:" + a.header + ":" + a.key.Reveal()
-	case *keyPair:
-		s = "p:" + a.id.Reveal()
-	case *bearer:
-		s = "b:" + a.token.Reveal()
-	default:
-		// Never format a user's authenticator: it may print its secret.
-		if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer {
-			return fmt.Sprintf("%T:%x", a, v.Pointer())
-		}
-		return fmt.Sprintf("%T", a)
-	}
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:8])
 }

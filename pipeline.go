@@ -93,8 +93,8 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		return c.send(ctx, &callState{c: c, r: r})
 	}
 	var apiErr *APIError
-	if err != nil && st.session != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
-		if st.session.invalidate(st.sessionGen) {
+	if err != nil && st.used.session != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
+		if st.used.session.invalidate(st.used.gen) {
 			// The token was refused: exchange once and retry the call once.
 			// A 401 means the vendor did not act on the request.
 			return c.send(ctx, &callState{c: c, r: r})
@@ -250,10 +250,9 @@ type callState struct {
 	r       *request
 	attempt int // attempts started, for the log line
 
-	// session and sessionGen record the session token an attempt sent, so
-	// that a 401 invalidates that token and no newer one.
-	session    *SessionToken
-	sessionGen uint64
+	// used records what the last attempt's authentication drew on, so
+	// that a 401 invalidates that session token and no newer one.
+	used used
 }
 
 // attemptTransport runs once per attempt, retries included: it takes the
@@ -286,7 +285,8 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	out := req.Clone(ctx)
 	if auth != nil {
-		if err := auth.Authenticate(out); err != nil {
+		u, err := authenticate(auth, out)
+		if err != nil {
 			release()
 			var rl *RateLimitError
 			if errors.As(err, &rl) || ctx.Err() != nil {
@@ -294,6 +294,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			}
 			return nil, &authError{fmt.Errorf("multiaccount: %s %s: authenticate: %w", c.v.name(), r.op, err)}
 		}
+		// The call state is the pipeline's: the authenticator only says
+		// which token it sent.
+		st.used = u
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(out)

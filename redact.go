@@ -63,17 +63,8 @@ func (e *scrubbedError) Unwrap() error { return e.err }
 
 // credentialsOf lists the credential values an authenticator sends.
 func credentialsOf(a Authenticator) []string {
-	switch a := a.(type) {
-	case *bearer:
-		return []string{a.token.Reveal()}
-	case *apiKey:
-		return []string{a.key.Reveal()}
-	case *keyPair:
-		return []string{a.id.Reveal(), a.secret.Reveal()}
-	case *SessionToken:
-		return a.credentials()
-	case interface{ sessionToken() *SessionToken }:
-		return a.sessionToken().credentials()
+	if cr := credentialOf(a); cr != nil {
+		return cr.scrubValues()
 	}
 	return nil
 }

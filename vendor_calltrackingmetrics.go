@@ -36,40 +36,18 @@ const ctmMaxPerPage = 150
 func (callTrackingMetrics) defaultBaseURL() string { return "https://api.calltrackingmetrics.com" }
 
 func (v callTrackingMetrics) bindAuth(c *Client, a Authenticator) (Authenticator, error) {
-	switch a := a.(type) {
-	case *SessionToken:
-		a.bind(func(ctx context.Context, access, secret Secret) (*Session, error) {
+	cr, err := acceptAuth(v.name(), a, kindKeyPair, kindSession)
+	if err != nil {
+		return nil, err
+	}
+	if st := sessionOf(cr); st != nil {
+		st.bind(func(ctx context.Context, access, secret Secret) (*Session, error) {
 			return v.exchange(ctx, c, access, secret)
 		}, c.clock.Now)
-		return &ctmSessionAuth{st: a}, nil
-	case *bearer, *apiKey:
-		return nil, errAuthNotAccepted(v.name(), a, "KeyPair", "NewSessionToken")
+		// The vendor wants the token as the auth_token query parameter.
+		return st.inQuery("auth_token"), nil
 	}
 	return a, nil
-}
-
-// ctmSessionAuth places a session token as the auth_token query parameter,
-// as the vendor requires for GET requests.
-type ctmSessionAuth struct{ st *SessionToken }
-
-func (a *ctmSessionAuth) Authenticate(req *http.Request) error {
-	sess, gen, err := a.st.current(req.Context())
-	if err != nil {
-		return err
-	}
-	if cs, ok := req.Context().Value(callStateKey{}).(*callState); ok {
-		cs.session, cs.sessionGen = a.st, gen
-	}
-	q := req.URL.Query()
-	q.Set("auth_token", sess.Token.Reveal())
-	req.URL.RawQuery = q.Encode()
-	return nil
-}
-
-func (a *ctmSessionAuth) sessionToken() *SessionToken { return a.st }
-
-func (a *ctmSessionAuth) Format(f fmt.State, _ rune) {
-	fmt.Fprint(f, "SessionToken("+redacted+")")
 }
 
 func (callTrackingMetrics) parseError(status int, body []byte) *APIError {
@@ -144,16 +122,18 @@ func (v callTrackingMetrics) exchange(ctx context.Context, c *Client, access, se
 }
 
 func (v callTrackingMetrics) session(ctx context.Context, c *Client) (*Session, error) {
-	switch a := c.auth.(type) {
-	case *keyPair:
-		return v.exchange(ctx, c, a.id, a.secret)
-	case *ctmSessionAuth:
-		s, _, err := a.st.current(ctx)
+	cr := credentialOf(c.auth)
+	if st := sessionOf(cr); st != nil {
+		s, _, err := st.current(ctx)
 		if err != nil {
 			return nil, err
 		}
 		cp := *s
 		return &cp, nil
+	}
+	if kindOf(cr) == kindKeyPair {
+		access, secret := cr.fieldValues()
+		return v.exchange(ctx, c, access, secret)
 	}
 	return nil, fmt.Errorf("multiaccount: CallTrackingMetrics Agency.Session needs KeyPair or NewSessionToken credentials: %w", ErrUnauthorized)
 }

@@ -38,13 +38,11 @@ type kaleyra struct {
 func (kaleyra) defaultBaseURL() string { return "https://api.kaleyra.io" }
 
 func (k kaleyra) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
-	switch a := a.(type) {
-	case *apiKey:
-		return a.withHeader("api-key"), nil
-	case *keyPair, *bearer, *SessionToken:
-		return nil, errAuthNotAccepted(k.name(), a, "APIKeyAuth", "APIKeyHeader")
+	cr, err := acceptAuth(k.name(), a, kindAPIKey)
+	if err != nil || cr == nil {
+		return a, err
 	}
-	return a, nil
+	return inHeader(cr, "api-key"), nil
 }
 
 // kaleyraEnvelope wraps every answer. The vendor echoes numbers as strings

@@ -29,9 +29,8 @@ type serwerSMS struct{ notOffered }
 func (serwerSMS) defaultBaseURL() string { return "https://api2.serwersms.pl/" }
 
 func (s serwerSMS) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
-	switch a.(type) {
-	case *apiKey, *SessionToken:
-		return nil, errAuthNotAccepted(s.name(), a, "Bearer", "KeyPair")
+	if _, err := acceptAuth(s.name(), a, kindBearer, kindKeyPair); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -85,9 +84,9 @@ func (s serwerSMS) request(c *Client, op, action string, fields map[string]any) 
 		return nil, err
 	}
 	noAuth := false
-	if kp, ok := c.auth.(*keyPair); ok {
-		fields["username"] = kp.id.Reveal()
-		fields["password"] = kp.secret.Reveal()
+	if cr := credentialOf(c.auth); kindOf(cr) == kindKeyPair {
+		user, pass := cr.fieldValues()
+		fields["username"], fields["password"] = user.Reveal(), pass.Reveal()
 		noAuth = true
 	}
 	r, err := newJSONRequest(op, http.MethodPost, "subaccounts/"+action+".json", fields)

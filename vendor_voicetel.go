@@ -34,9 +34,8 @@ var voiceTelHourly = windowLimit{n: 6, per: time.Hour}
 func (voiceTel) defaultBaseURL() string { return "https://api.voicetel.com" }
 
 func (v voiceTel) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
-	switch a.(type) {
-	case *keyPair, *apiKey, *SessionToken:
-		return nil, errAuthNotAccepted(v.name(), a, "Bearer")
+	if _, err := acceptAuth(v.name(), a, kindBearer); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -87,8 +86,9 @@ func (voiceTel) request(c *Client, op, action string, keyed bool, fields map[str
 		if err := c.requireAuth(op); err != nil {
 			return nil, err
 		}
-		if b, ok := c.auth.(*bearer); ok {
-			fields["apikey"] = b.token.Reveal()
+		if cr := credentialOf(c.auth); kindOf(cr) == kindBearer {
+			key, _ := cr.fieldValues()
+			fields["apikey"] = key.Reveal()
 		}
 	}
 	r, err := newJSONRequest(op, http.MethodPost, "v2.1/account/"+action+"/", fields)

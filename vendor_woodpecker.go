@@ -38,13 +38,12 @@ func (woodpecker) defaultBaseURL() string { return "https://api.woodpecker.co" }
 func (woodpecker) maxInFlight() int { return 1 }
 
 func (w woodpecker) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
-	switch a := a.(type) {
-	case *apiKey:
-		return a.withHeader("x-api-key"), nil
-	case *bearer, *SessionToken:
-		return nil, errAuthNotAccepted(w.name(), a, "APIKeyAuth", "KeyPair(key, \"X\")")
+	// KeyPair is the legacy form KeyPair(apiKey, "X"), sent as HTTP Basic.
+	cr, err := acceptAuth(w.name(), a, kindAPIKey, kindKeyPair)
+	if err != nil || cr == nil {
+		return a, err
 	}
-	return a, nil
+	return inHeader(cr, "x-api-key"), nil
 }
 
 // woodpeckerKinds maps the vendor's codes to sentinels.
@@ -365,11 +364,10 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 // companyAuth authenticates as a company, the way the client authenticates
 // as the agency.
 func (woodpecker) companyAuth(c *Client, key Secret) Authenticator {
-	switch a := c.auth.(type) {
-	case *keyPair:
-		return &keyPair{id: key, secret: a.secret}
-	case *apiKey:
-		return &apiKey{header: a.header, key: key}
+	if cr := credentialOf(c.auth); cr != nil {
+		if a := cr.withKey(key); a != nil {
+			return a
+		}
 	}
 	return &apiKey{header: "x-api-key", key: key}
 }
