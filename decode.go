@@ -42,6 +42,48 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
+// malformed reports an answer that cannot be read as the operation's
+// result. Vendor mappings give only the reason and cause; the core fills
+// operation, provider and status from the response.
+func (resp *response) malformed(reason string, err error) *DecodeError {
+	return &DecodeError{Operation: resp.op, Provider: resp.provider, StatusCode: resp.status, Reason: reason, Err: err}
+}
+
+// decodeItems decodes each of raws as a T and normalises it with norm (which
+// gets the item's raw JSON for Raw). A failure names the item, e.g.
+// "account 3".
+func decodeItems[T, R any](resp *response, item string, raws []json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
+	out := make([]R, 0, len(raws))
+	for i, raw := range raws {
+		r, err := decodeItem(resp, item+" "+strconv.Itoa(i), raw, norm)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// decodeItem decodes one item as a T and normalises it with norm.
+func decodeItem[T, R any](resp *response, item string, raw json.RawMessage, norm func(T, json.RawMessage) R) (R, error) {
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		var zero R
+		return zero, resp.malformed(item, err)
+	}
+	return norm(v, raw), nil
+}
+
+// decodeItemList decodes a JSON array of items and each item, as
+// decodeItems does; a body that is not an array is a *DecodeError too.
+func decodeItemList[T, R any](resp *response, item string, list json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(list, &raws); err != nil {
+		return nil, resp.malformed("not a list of "+item+"s", err)
+	}
+	return decodeItems(resp, item, raws, norm)
+}
+
 // decode unmarshals a response body into v, or returns a *DecodeError that
 // names the operation. It never quotes the body.
 func (c *Client) decode(op string, resp *response, v any) error {

@@ -60,6 +60,8 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+
+	op, provider string // what answered, for the errors it decodes into
 }
 
 // newJSONRequest builds a request with a JSON body.
@@ -150,7 +152,7 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	if err != nil {
 		return nil, c.transportError(ctx, r, err)
 	}
-	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b}
+	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b, op: r.op, provider: c.v.name()}
 	if err := c.check(r, resp); err != nil {
 		return nil, err
 	}

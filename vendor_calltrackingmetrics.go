@@ -114,7 +114,7 @@ func (v callTrackingMetrics) exchange(ctx context.Context, c *Client, access, se
 		return nil, err
 	}
 	if out.Token == "" {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no token in the answer"}
+		return nil, resp.malformed("no token in the answer", nil)
 	}
 	// The format of expires is unconfirmed: RFC 3339 and Unix seconds (as a
 	// number or a string) are accepted; anything else means unknown.
@@ -238,16 +238,13 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 	if err := c.decode(op, resp, &out); err != nil {
 		return nil, err
 	}
-	page := &SubAccountPage{Items: make([]*SubAccount, 0, len(out.Accounts)), Total: -1, NextCursor: out.next(q.Page)}
+	items, err := decodeItems(resp, "account", out.Accounts, ctmAccount.normalize)
+	if err != nil {
+		return nil, err
+	}
+	page := &SubAccountPage{Items: items, Total: -1, NextCursor: out.next(q.Page)}
 	if out.TotalEntries != nil {
 		page.Total = int(*out.TotalEntries)
-	}
-	for i, raw := range out.Accounts {
-		var a ctmAccount
-		if err := json.Unmarshal(raw, &a); err != nil {
-			return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "account " + strconv.Itoa(i), Err: err}
-		}
-		page.Items = append(page.Items, a.normalize(raw))
 	}
 	return page, nil
 }
@@ -276,7 +273,7 @@ func (v callTrackingMetrics) getSubAccount(ctx context.Context, c *Client, id st
 		return nil, err
 	}
 	if a.ID == "" {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no account id in the answer"}
+		return nil, resp.malformed("no account id in the answer", nil)
 	}
 	return a.normalize(raw), nil
 }
@@ -322,12 +319,7 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 	if err := c.decode(op, resp, &out); err != nil {
 		return nil, "", err
 	}
-	recs := make([]*CallRecord, 0, len(out.Calls))
-	for i, raw := range out.Calls {
-		var call ctmCall
-		if err := json.Unmarshal(raw, &call); err != nil {
-			return nil, "", &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "call " + strconv.Itoa(i), Err: err}
-		}
+	recs, err := decodeItems(resp, "call", out.Calls, func(call ctmCall, raw json.RawMessage) *CallRecord {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
 			Raw: redactJSON(raw, ctmRedact...)}
@@ -342,7 +334,10 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 				}
 			}
 		}
-		recs = append(recs, rec)
+		return rec
+	})
+	if err != nil {
+		return nil, "", err
 	}
 	return recs, out.next(q.Page), nil
 }

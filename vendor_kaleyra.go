@@ -115,11 +115,7 @@ type kaleyraSubAccount struct {
 	Balance     *flexFloat `json:"balance"`
 }
 
-func (k kaleyra) subAccount(c *Client, op string, resp *response, raw json.RawMessage) (*SubAccount, error) {
-	var s kaleyraSubAccount
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, &DecodeError{Operation: op, Provider: k.name(), StatusCode: resp.status, Reason: "sub-account object", Err: err}
-	}
+func (s kaleyraSubAccount) normalize(raw json.RawMessage) *SubAccount {
 	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: redactJSON(raw, "api_key")}
 	if s.APIKey != "" {
 		sa.APIKeys = []APIKey{{Key: Secret(s.APIKey), Label: "api_key"}}
@@ -128,7 +124,7 @@ func (k kaleyra) subAccount(c *Client, op string, resp *response, raw json.RawMe
 		b := float64(*s.Balance)
 		sa.Balance = &b
 	}
-	return sa, nil
+	return sa
 }
 
 // envelope decodes the answer's envelope.
@@ -199,26 +195,18 @@ func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) 
 		return nil, err
 	}
 	if env.Offset != nil && int(*env.Offset) != offset {
-		return nil, &DecodeError{Operation: op, Provider: k.name(), StatusCode: resp.status,
-			Reason: "the vendor answered offset " + strconv.Itoa(int(*env.Offset)) + " for offset " + strconv.Itoa(offset) + ": paging would not progress"}
+		return nil, resp.malformed("the vendor answered offset "+strconv.Itoa(int(*env.Offset))+" for offset "+strconv.Itoa(offset)+": paging would not progress", nil)
 	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(env.Data, &raws); err != nil {
-		return nil, &DecodeError{Operation: op, Provider: k.name(), StatusCode: resp.status, Reason: "data is not a list", Err: err}
+	items, err := decodeItemList(resp, "sub-account", env.Data, kaleyraSubAccount.normalize)
+	if err != nil {
+		return nil, err
 	}
-	page := &SubAccountPage{Items: make([]*SubAccount, 0, len(raws)), Total: -1}
-	for _, raw := range raws {
-		sa, err := k.subAccount(c, op, resp, raw)
-		if err != nil {
-			return nil, err
-		}
-		page.Items = append(page.Items, sa)
-	}
+	page := &SubAccountPage{Items: items, Total: -1}
 	if env.Total != nil {
 		page.Total = int(*env.Total)
 		// An empty page while the total claims more yields a cursor with
 		// no items, which All reports as stalled paging.
-		if next := offset + len(raws); next < page.Total {
+		if next := offset + len(items); next < page.Total {
 			page.NextCursor = strconv.Itoa(next)
 		}
 	}
@@ -247,7 +235,7 @@ func (k kaleyra) getSubAccount(ctx context.Context, c *Client, id string) (*SubA
 		return nil, &APIError{StatusCode: resp.status, Code: env.Code, Message: "no sub-account with that sid",
 			Operation: op, Provider: k.name(), kind: ErrNotFound}
 	}
-	return k.subAccount(c, op, resp, raw)
+	return decodeItem(resp, "sub-account", raw, kaleyraSubAccount.normalize)
 }
 
 // kaleyraCreditTypes are the vendor's subaccount_credit_type values.
@@ -312,9 +300,9 @@ func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, e
 	}
 	raw, ok := single(env.Data)
 	if !ok {
-		return nil, &DecodeError{Operation: r.op, Provider: k.name(), StatusCode: resp.status, Reason: "no sub-account in data"}
+		return nil, resp.malformed("no sub-account in data", nil)
 	}
-	return k.subAccount(c, r.op, resp, raw)
+	return decodeItem(resp, "sub-account", raw, kaleyraSubAccount.normalize)
 }
 
 func (k kaleyra) updateSubAccount(ctx context.Context, c *Client, id string, u *SubAccountUpdate) (*SubAccount, error) {

@@ -137,15 +137,11 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 	if err != nil {
 		return nil, err
 	}
-	page := &SubAccountPage{Items: make([]*SubAccount, 0, len(out.Items)), Total: len(out.Items)}
-	for i, raw := range out.Items {
-		var sa serwerSMSSubAccount
-		if err := json.Unmarshal(raw, &sa); err != nil {
-			return nil, &DecodeError{Operation: op, Provider: s.name(), StatusCode: resp.status, Reason: "item " + strconv.Itoa(i), Err: err}
-		}
-		page.Items = append(page.Items, sa.normalize(raw))
+	items, err := decodeItems(resp, "item", out.Items, serwerSMSSubAccount.normalize)
+	if err != nil {
+		return nil, err
 	}
-	return page, nil
+	return &SubAccountPage{Items: items, Total: len(items)}, nil
 }
 
 func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error) {
@@ -165,7 +161,7 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 		return nil, err
 	}
 	if sa.ID == "" {
-		return nil, &DecodeError{Operation: op, Provider: s.name(), StatusCode: resp.status, Reason: "no id in the answer"}
+		return nil, resp.malformed("no id in the answer", nil)
 	}
 	return sa.normalize(resp.body), nil
 }
@@ -228,7 +224,7 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 		return nil, err
 	}
 	if out.ID == "" {
-		return nil, &DecodeError{Operation: op, Provider: s.name(), StatusCode: resp.status, Reason: "no id in the answer"}
+		return nil, resp.malformed("no id in the answer", nil)
 	}
 	return &SubAccount{ID: string(out.ID), Username: in.Username, Name: in.Name, Phone: in.Phone, Email: in.Email,
 		Raw: redactJSON(resp.body, serwerSMSRedact...)}, nil

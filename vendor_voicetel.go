@@ -3,7 +3,6 @@ package multiaccount
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -163,7 +162,7 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 	}
 	var a voiceTelNewAccount
 	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
-		return nil, nil, &DecodeError{Operation: r.op, Provider: v.name(), StatusCode: resp.status, Reason: "no account in the answer"}
+		return nil, nil, resp.malformed("no account in the answer", nil)
 	}
 	return &a, redactJSON(out.Account, voiceTelRedact...), nil
 }
@@ -193,7 +192,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 		return nil, err
 	}
 	if out.APIKey == "" {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no apikey in the answer"}
+		return nil, resp.malformed("no apikey in the answer", nil)
 	}
 	return &APIKey{Key: Secret(out.APIKey), Raw: redactJSON(resp.body, voiceTelRedact...)}, nil
 }
@@ -242,12 +241,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 	if err != nil {
 		return nil, "", err
 	}
-	recs := make([]*CallRecord, 0, len(out.CDR))
-	for i, raw := range out.CDR {
-		var cdr voiceTelCDR
-		if err := json.Unmarshal(raw, &cdr); err != nil {
-			return nil, "", &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: fmt.Sprintf("record %d", i), Err: err}
-		}
+	recs, err := decodeItems(resp, "record", out.CDR, func(cdr voiceTelCDR, raw json.RawMessage) *CallRecord {
 		f := cdr
 		if cdr.Value != nil {
 			f = *cdr.Value
@@ -256,11 +250,14 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 		if start.IsZero() {
 			start = unixOrRFC3339(f.Time)
 		}
-		recs = append(recs, &CallRecord{
+		return &CallRecord{
 			ID: string(cdr.ID), From: string(f.CID), To: string(f.Dst), Start: start,
 			Duration: time.Duration(float64(f.Dur) * float64(time.Second)),
 			Raw:      redactJSON(raw, voiceTelRedact...),
-		})
+		}
+	})
+	if err != nil {
+		return nil, "", err
 	}
 	return recs, "", nil
 }
@@ -280,7 +277,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		return nil, err
 	}
 	if len(out.Account) == 0 {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "the account array is empty"}
+		return nil, resp.malformed("the account array is empty", nil)
 	}
 	var a struct {
 		Name     string     `json:"name"`
@@ -291,7 +288,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		Cash     *flexFloat `json:"cash"`
 	}
 	if err := json.Unmarshal(out.Account[0], &a); err != nil {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "account record", Err: err}
+		return nil, resp.malformed("account record", err)
 	}
 	acct := &Account{Name: a.Name, Username: string(a.Username), Email: a.Email, Enabled: a.Enabled,
 		Raw: redactJSON(out.Account[0], voiceTelRedact...)}
@@ -368,7 +365,7 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 		Agent string `json:"agent"`
 	}
 	if len(out.Account) == 0 || json.Unmarshal(out.Account, &reg) != nil {
-		return nil, &DecodeError{Operation: op, Provider: v.name(), StatusCode: resp.status, Reason: "no registration object in the answer"}
+		return nil, resp.malformed("no registration object in the answer", nil)
 	}
 	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: redactJSON(out.Account, voiceTelRedact...)}, nil
 }

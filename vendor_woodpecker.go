@@ -171,15 +171,7 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 	if err := c.decode(op, resp, &raws); err != nil {
 		return nil, err
 	}
-	out := make([]*SubAccount, 0, len(raws))
-	for i, raw := range raws {
-		var co woodpeckerCompany
-		if err := json.Unmarshal(raw, &co); err != nil {
-			return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "company " + strconv.Itoa(i), Err: err}
-		}
-		out = append(out, co.normalize(raw))
-	}
-	return out, nil
+	return decodeItems(resp, "company", raws, woodpeckerCompany.normalize)
 }
 
 // company finds one company in the list.
@@ -246,7 +238,7 @@ func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAcco
 		return nil, err
 	}
 	if co.ID == "" {
-		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "no company id in the answer"}
+		return nil, resp.malformed("no company id in the answer", nil)
 	}
 	return co.normalize(resp.body), nil
 }
@@ -286,7 +278,7 @@ func (w woodpecker) createKey(ctx context.Context, c *Client, companyID, label s
 		return nil, err
 	}
 	if out.APIKey == "" {
-		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "no api_key in the answer"}
+		return nil, resp.malformed("no api_key in the answer", nil)
 	}
 	return &APIKey{Key: Secret(out.APIKey), Label: label, Raw: redactJSON(resp.body, "api_key")}, nil
 }
@@ -369,5 +361,5 @@ func (woodpecker) companyAuth(c *Client, key Secret) Authenticator {
 			return a
 		}
 	}
-	return &apiKey{header: "x-api-key", key: key}
+	return APIKeyHeader("x-api-key", key.Reveal())
 }
