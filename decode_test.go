@@ -3,6 +3,7 @@ package multiaccount
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -29,5 +30,31 @@ func TestDecodeItemsNamesTheItemAndFillsTheCall(t *testing.T) {
 	}
 	if _, err := decodeItemList(resp, "sub-account", []byte(`[]`), norm); err != nil {
 		t.Errorf("empty list: %v", err)
+	}
+}
+
+// TestCreateFieldTables: every vendor's list names real SubAccountCreate
+// fields, and a set field the vendor does not list is refused by name.
+func TestCreateFieldTables(t *testing.T) {
+	real := map[string]bool{}
+	rt := reflect.TypeOf(SubAccountCreate{})
+	for i := 0; i < rt.NumField(); i++ {
+		real[rt.Field(i).Name] = true
+	}
+	for name, uses := range map[string][]string{"VoiceTel": voiceTelCreateFields, "Kaleyra": kaleyraCreateFields,
+		"SerwerSMS": serwerSMSCreateFields, "Woodpecker": woodpeckerCreateFields} {
+		for _, f := range uses {
+			if !real[f] {
+				t.Errorf("%s lists %q, which SubAccountCreate lacks", name, f)
+			}
+		}
+	}
+	in := &SubAccountCreate{Name: "n", Channels: []string{}, Phone: "1"}
+	var ve *ValidationError
+	if err := unusedCreateFields("SubAccounts.Create", "V", in, []string{"Name"}); !errors.As(err, &ve) || ve.Field != "Phone" {
+		t.Errorf("err = %v, want Phone refused (an empty Channels is not set)", err)
+	}
+	if err := unusedCreateFields("SubAccounts.Create", "V", in, []string{"Name", "Phone"}); err != nil {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -71,6 +73,23 @@ func digits(s string, n int) bool {
 		}
 	}
 	return true
+}
+
+// unusedCreateFields refuses every field of in that is set but not among
+// uses, the vendor's list of the SubAccountCreate fields it sends. A new
+// field is refused by every vendor until the vendors that send it list it.
+func unusedCreateFields(op, vendor string, in *SubAccountCreate, uses []string) error {
+	v := reflect.ValueOf(in).Elem()
+	set := make(map[string]bool, v.NumField())
+	for i := 0; i < v.NumField(); i++ {
+		name, f := v.Type().Field(i).Name, v.Field(i)
+		isSet := !f.IsZero()
+		if f.Kind() == reflect.Slice {
+			isSet = f.Len() > 0
+		}
+		set[name] = isSet && !slices.Contains(uses, name)
+	}
+	return unusedFields(op, vendor, set)
 }
 
 // unusedFields refuses input fields that the vendor has no place for, so

@@ -241,6 +241,10 @@ func (k kaleyra) getSubAccount(ctx context.Context, c *Client, id string) (*SubA
 // kaleyraCreditTypes are the vendor's subaccount_credit_type values.
 var kaleyraCreditTypes = map[string]bool{"assigned": true, "shared": true}
 
+// kaleyraCreateFields are the SubAccountCreate fields Kaleyra sends; the others are
+// refused when set.
+var kaleyraCreateFields = []string{"Name", "Email", "Country", "Channels", "CreditType"}
+
 func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
 	if in.Name == "" {
@@ -269,10 +273,7 @@ func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccount
 	if !kaleyraCreditTypes[in.CreditType] {
 		return nil, invalid(op, "CreditType", "must be \"assigned\" or \"shared\"")
 	}
-	if err := unusedFields(op, k.name(), map[string]bool{
-		"Username": in.Username != "", "Phone": in.Phone != "", "Password": in.Password != "",
-		"TemplateID": in.TemplateID != "", "MasterAccount": in.MasterAccount != "",
-	}); err != nil {
+	if err := unusedCreateFields(op, k.name(), in, kaleyraCreateFields); err != nil {
 		return nil, err
 	}
 	if err := c.requireAuth(op); err != nil {

@@ -169,6 +169,10 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 // serwerSMSUsername is the vendor's rule for sub-account logins.
 var serwerSMSUsername = regexp.MustCompile(`^[a-zA-Z0-9_@.]{3,20}$`)
 
+// serwerSMSCreateFields are the SubAccountCreate fields SerwerSMS sends; the others are
+// refused when set.
+var serwerSMSCreateFields = []string{"Name", "Username", "Email", "Phone", "Password", "TemplateID"}
+
 func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
 	if !serwerSMSUsername.MatchString(in.Username) {
@@ -205,10 +209,7 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 		}
 		fields["email"] = in.Email
 	}
-	if err := unusedFields(op, s.name(), map[string]bool{
-		"MasterAccount": in.MasterAccount != "", "Country": in.Country != "",
-		"Channels": len(in.Channels) > 0, "CreditType": in.CreditType != "",
-	}); err != nil {
+	if err := unusedCreateFields(op, s.name(), in, serwerSMSCreateFields); err != nil {
 		return nil, err
 	}
 	r, err := s.request(c, op, "add", fields)

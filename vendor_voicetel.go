@@ -101,6 +101,10 @@ func (voiceTel) request(c *Client, op, action string, keyed bool, fields map[str
 // voiceTelRedact are the credential fields blanked in Raw.
 var voiceTelRedact = []string{"password", "apikey"}
 
+// voiceTelCreateFields are the SubAccountCreate fields VoiceTel sends; the others are
+// refused when set.
+var voiceTelCreateFields = []string{"Name", "Username", "Email", "MasterAccount"}
+
 func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
 	if in.Name == "" {
@@ -118,10 +122,7 @@ func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccoun
 	if in.MasterAccount != "" && !digits(in.MasterAccount, 10) {
 		return nil, invalid(op, "MasterAccount", "must be exactly 10 digits")
 	}
-	if err := unusedFields(op, "VoiceTel", map[string]bool{
-		"Phone": in.Phone != "", "Password": in.Password != "", "TemplateID": in.TemplateID != "",
-		"Country": in.Country != "", "Channels": len(in.Channels) > 0, "CreditType": in.CreditType != "",
-	}); err != nil {
+	if err := unusedCreateFields(op, "VoiceTel", in, voiceTelCreateFields); err != nil {
 		return nil, err
 	}
 	fields := map[string]any{"name": in.Name, "username": json.Number(in.Username), "email": in.Email}

@@ -213,6 +213,10 @@ func (w woodpecker) getSubAccount(ctx context.Context, c *Client, id string) (*S
 	return w.company(ctx, c, "SubAccounts.Get", id)
 }
 
+// woodpeckerCreateFields are the SubAccountCreate fields Woodpecker sends; the others are
+// refused when set.
+var woodpeckerCreateFields = []string{"Name"}
+
 func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
 	if in.Name == "" {
@@ -221,11 +225,7 @@ func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAcco
 	if err := checkText(op, "Name", in.Name, 200); err != nil {
 		return nil, err
 	}
-	if err := unusedFields(op, w.name(), map[string]bool{
-		"Username": in.Username != "", "Email": in.Email != "", "Phone": in.Phone != "", "Password": in.Password != "",
-		"TemplateID": in.TemplateID != "", "MasterAccount": in.MasterAccount != "", "Country": in.Country != "",
-		"Channels": len(in.Channels) > 0, "CreditType": in.CreditType != "",
-	}); err != nil {
+	if err := unusedCreateFields(op, w.name(), in, woodpeckerCreateFields); err != nil {
 		return nil, err
 	}
 	r, err := w.request(c, op, http.MethodPost, "rest/v1/agency/companies/add", map[string]any{"name": in.Name})
