@@ -84,6 +84,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	if ctx == nil {
 		return nil, invalid(r.op, "ctx", "is nil")
 	}
+	if r.window.n == 0 {
+		r.window = c.v.limitFor(r.path)
+	}
 	st := &callState{c: c, r: r}
 	resp, err := c.send(ctx, st)
 	var rl *RateLimitError
@@ -152,6 +155,7 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	if err != nil {
 		return nil, c.transportError(ctx, r, err)
 	}
+	c.capture(ctx, r, hresp.StatusCode, hresp.Header)
 	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b, op: r.op, provider: c.v.name()}
 	if err := c.check(r, resp); err != nil {
 		return nil, err

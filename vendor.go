@@ -34,6 +34,10 @@ type vendor interface {
 	// bindAuth checks that the vendor accepts a and returns it placed as
 	// the vendor wants (e.g. an API key bound to the vendor's header).
 	bindAuth(c *Client, a Authenticator) (Authenticator, error)
+	// limitFor is the vendor's rolling limit on the endpoint at path
+	// (relative to the base URL), zero for none. The pipeline applies it
+	// to every request, the ones built with NewRequest included.
+	limitFor(path string) windowLimit
 	// parseError returns the vendor's failure in a response (whatever its
 	// status, as some vendors fail under HTTP 200), or nil for a success.
 	// A nil result for a non-2xx status yields a generic *APIError.
@@ -72,9 +76,11 @@ type operations interface {
 // and override what they offer.
 type notOffered struct{ vendorName string }
 
-func (n notOffered) name() string       { return n.vendorName }
-func (n notOffered) maxInFlight() int   { return 0 }
-func (n notOffered) no(op string) error { return unsupported(n.vendorName, op) }
+func (n notOffered) name() string     { return n.vendorName }
+func (n notOffered) maxInFlight() int { return 0 }
+
+func (n notOffered) limitFor(string) windowLimit { return windowLimit{} }
+func (n notOffered) no(op string) error          { return unsupported(n.vendorName, op) }
 
 func (n notOffered) listSubAccounts(context.Context, *Client, ListOptions) (*SubAccountPage, error) {
 	return nil, n.no("SubAccounts.List")

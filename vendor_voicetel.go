@@ -30,6 +30,19 @@ type voiceTel struct{ notOffered }
 // voiceTelHourly is the vendor's limit on apikey/, cdr/, info/ and mrc/.
 var voiceTelHourly = windowLimit{n: 6, per: time.Hour}
 
+// voiceTelLimited are the actions under voiceTelHourly.
+var voiceTelLimited = map[string]bool{"apikey": true, "cdr": true, "info": true, "mrc": true}
+
+// limitFor returns the hourly window for <version>/account/<action>/ of a
+// limited action, whichever way the request was built.
+func (voiceTel) limitFor(path string) windowLimit {
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	if len(seg) == 3 && seg[1] == "account" && voiceTelLimited[seg[2]] {
+		return voiceTelHourly
+	}
+	return windowLimit{}
+}
+
 func (voiceTel) defaultBaseURL() string { return "https://api.voicetel.com" }
 
 func (v voiceTel) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
@@ -183,7 +196,6 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	if err != nil {
 		return nil, err
 	}
-	r.window = voiceTelHourly
 	r.secrets = []string{password}
 	var out struct {
 		APIKey string `json:"apikey"`
@@ -234,7 +246,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 	if err != nil {
 		return nil, "", err
 	}
-	r.window, r.repeatable = voiceTelHourly, true
+	r.repeatable = true
 	var out struct {
 		CDR []json.RawMessage `json:"cdr"`
 	}
@@ -269,7 +281,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.window, r.repeatable = voiceTelHourly, true
+	r.repeatable = true
 	var out struct {
 		Account []json.RawMessage `json:"account"`
 	}
@@ -309,7 +321,7 @@ func (v voiceTel) recurringCharges(ctx context.Context, c *Client) (*Charges, er
 	if err != nil {
 		return nil, err
 	}
-	r.window, r.repeatable = voiceTelHourly, true
+	r.repeatable = true
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,200 @@
+// The exported request path (NewRequest, Do) for endpoints the services do
+// not cover, and response metadata for any call (CaptureResponse).
+
+package multiaccount
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Request is one request to the vendor's API built by NewRequest, for an
+// endpoint the services do not cover. Do sends it through the same
+// pipeline as every service call: the client's authentication (placed as
+// the vendor wants it), the vendor's client-side limits (a limited
+// endpoint keeps its window), retries, redaction of errors and the
+// response size cap.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is relative to the client's base URL, without a query string.
+	Path string
+	// Query is sent as the query string.
+	Query url.Values
+	// Repeatable says that sending the request again is safe: a read, or a
+	// write the vendor makes idempotent. Only then does Do retry after a
+	// failure that may have reached the vendor. The default, false, sends
+	// the request once at most (a 429 from a limited endpoint excepted:
+	// the vendor did not act on it).
+	Repeatable bool
+
+	op    string // "Client.Do" or the caller's name for it
+	body  []byte
+	ctype string
+}
+
+// NewRequest builds a request for path, relative to the client's base URL
+// (a leading "/" is ignored; a query string in path goes to Query). A
+// body of type url.Values is sent as a form, any other non-nil body as
+// JSON. Absolute URLs and ".." segments are refused: credentials go only to
+// the base URL's host. NewRequest does no I/O.
+func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
+	const op = "Client.NewRequest"
+	if method == "" || strings.ContainsAny(method, " \t\r\n") {
+		return nil, invalid(op, "method", "must be an HTTP method")
+	}
+	if err := checkText(op, "path", path, 2000); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(strings.TrimPrefix(path, "/"))
+	switch {
+	case err != nil:
+		return nil, invalid(op, "path", "is not a valid URL path")
+	case u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(path, "//"):
+		return nil, invalid(op, "path", "must be relative to the base URL: credentials go only to its host")
+	case u.Fragment != "":
+		return nil, invalid(op, "path", "must not have a fragment")
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == ".." || seg == "." {
+			return nil, invalid(op, "path", "must not have . or .. segments")
+		}
+	}
+	r := &Request{Method: strings.ToUpper(method), Path: u.EscapedPath(), op: "Client.Do"}
+	if u.RawQuery != "" {
+		r.Query = u.Query()
+	}
+	switch b := body.(type) {
+	case nil:
+	case url.Values:
+		r.body, r.ctype = []byte(b.Encode()), "application/x-www-form-urlencoded"
+	default:
+		jr, err := newJSONRequest(op, r.Method, r.Path, body)
+		if err != nil {
+			return nil, err
+		}
+		r.body, r.ctype = jr.body, jr.ctype
+	}
+	return r, nil
+}
+
+// Do sends req and decodes a successful JSON answer into v (unless v is
+// nil or the answer is empty). A vendor failure, also one the vendor
+// signals inside an HTTP 200 body, is an *APIError as for the services;
+// an answer that does not decode into v is a *DecodeError. The Response is
+// returned whenever the vendor answered, failures included.
+//
+// What v receives is the vendor's answer as it is: unlike the services'
+// Raw fields, credentials the vendor returns are not redacted in it.
+func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
+	if req == nil {
+		return nil, invalid("Client.Do", "req", "is nil; build it with NewRequest")
+	}
+	var meta Response
+	if ctx != nil {
+		if dst, _ := ctx.Value(captureKey{}).(*Response); dst != nil {
+			defer func() {
+				if meta.StatusCode != 0 {
+					*dst = meta
+				}
+			}()
+		}
+		ctx = CaptureResponse(ctx, &meta)
+	}
+	r := &request{op: req.op, method: req.Method, path: strings.TrimPrefix(req.Path, "/"), query: req.Query,
+		body: req.body, ctype: req.ctype, repeatable: req.Repeatable}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		if meta.StatusCode == 0 {
+			return nil, err
+		}
+		return &meta, err
+	}
+	if v != nil && len(strings.TrimSpace(string(resp.body))) > 0 {
+		if err := c.decode(r.op, resp, v); err != nil {
+			return &meta, err
+		}
+	}
+	return &meta, nil
+}
+
+// Response is what the vendor answered besides the body: for Do, and for
+// any service call through CaptureResponse.
+type Response struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header holds the response headers, without those that can carry
+	// credentials (Set-Cookie, Authorization-like and token or key headers)
+	// and with echoed credentials replaced by "[REDACTED]".
+	Header http.Header
+	// RequestID is the vendor's request id (X-Request-Id or a similar
+	// header), or "" when the vendor sends none.
+	RequestID string
+}
+
+// CaptureResponse returns a context that makes the SDK fill dst with the
+// metadata of the last response a call through that context received,
+// success or vendor failure (a paging iterator's last page, a chunked
+// upload's last chunk). dst is untouched when no answer arrived. Use one
+// dst per call: calls that run at once must not share it.
+//
+//	var meta multiaccount.Response
+//	page, err := c.SubAccounts.List(multiaccount.CaptureResponse(ctx, &meta), nil)
+//	log.Print(meta.StatusCode, meta.RequestID)
+func CaptureResponse(ctx context.Context, dst *Response) context.Context {
+	return context.WithValue(ctx, captureKey{}, dst)
+}
+
+type captureKey struct{}
+
+// requestIDHeaders are the headers read as Response.RequestID, in order.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}
+
+// capture fills the destination of CaptureResponse, if ctx carries one.
+func (c *Client) capture(ctx context.Context, r *request, status int, h http.Header) {
+	dst, _ := ctx.Value(captureKey{}).(*Response)
+	if dst == nil {
+		return
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		if credentialHeader(k) {
+			continue
+		}
+		clean := make([]string, len(vs))
+		for i, v := range vs {
+			clean[i] = c.scrub(r, v)
+		}
+		out[k] = clean
+	}
+	*dst = Response{StatusCode: status, Header: out}
+	for _, k := range requestIDHeaders {
+		if id := out.Get(k); id != "" {
+			dst.RequestID = id
+			break
+		}
+	}
+}
+
+// credentialHeader reports whether a response header can carry a
+// credential, so that Response.Header leaves it out.
+func credentialHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, s := range []string{"cookie", "auth", "token", "key", "secret", "session", "password"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// String describes the response without its headers' values.
+func (r *Response) String() string {
+	if r == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("multiaccount.Response{StatusCode: %d, RequestID: %q}", r.StatusCode, r.RequestID)
+}

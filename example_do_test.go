@@ -1,0 +1,56 @@
+package multiaccount_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/multiaccount/multiaccount"
+	"github.com/multiaccount/multiaccount/multiaccounttest"
+)
+
+// Client.Do reaches an endpoint the services do not cover with the
+// client's authentication, limits, retries and redaction. VoiceTel's info/
+// is one of its hourly-limited endpoints: the requests sent this way count
+// against the same window as Agency.Account.
+func ExampleClient_Do() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client(multiaccounttest.VoiceTel)
+	if err != nil {
+		panic(err)
+	}
+	req, err := c.NewRequest("POST", "v2.1/account/info/", map[string]any{})
+	if err != nil {
+		panic(err)
+	}
+	req.Repeatable = true // a read: safe to send again after a transient failure
+	var out struct {
+		Account []struct {
+			Name string `json:"name"`
+		} `json:"account"`
+	}
+	resp, err := c.Do(context.Background(), req, &out)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(resp.StatusCode, out.Account[0].Name)
+	// Output: 200 Acme Field Services
+}
+
+// CaptureResponse gives the status and headers of any service call without
+// changing its signature.
+func ExampleCaptureResponse() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client(multiaccounttest.Woodpecker)
+	if err != nil {
+		panic(err)
+	}
+	var meta multiaccount.Response
+	ctx := multiaccount.CaptureResponse(context.Background(), &meta)
+	if _, err := c.SubAccounts.List(ctx, nil); err != nil {
+		panic(err)
+	}
+	fmt.Println(meta.StatusCode, meta.Header.Get("Content-Type"))
+	// Output: 200 application/json; charset=utf-8
+}
