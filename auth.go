@@ -234,11 +234,17 @@ func (s *SessionToken) Authenticate(req *http.Request) error {
 }
 
 func (s *SessionToken) authorize(req *http.Request) (used, error) {
+	return s.place(req, func(token string) { req.Header.Set("Authorization", "Bearer "+token) })
+}
+
+// place sets the current token on req with set and reports which token
+// (and generation) that was.
+func (s *SessionToken) place(req *http.Request, set func(token string)) (used, error) {
 	sess, gen, err := s.current(req.Context())
 	if err != nil {
 		return used{}, err
 	}
-	req.Header.Set("Authorization", "Bearer "+sess.Token.Reveal())
+	set(sess.Token.Reveal())
 	return used{session: s, gen: gen}, nil
 }
 
@@ -526,12 +532,9 @@ func (q *queryToken) Authenticate(req *http.Request) error {
 }
 
 func (q *queryToken) authorize(req *http.Request) (used, error) {
-	sess, gen, err := q.current(req.Context())
-	if err != nil {
-		return used{}, err
-	}
-	v := req.URL.Query()
-	v.Set(q.param, sess.Token.Reveal())
-	req.URL.RawQuery = v.Encode()
-	return used{session: q.SessionToken, gen: gen}, nil
+	return q.place(req, func(token string) {
+		v := req.URL.Query()
+		v.Set(q.param, token)
+		req.URL.RawQuery = v.Encode()
+	})
 }

@@ -4,6 +4,7 @@ package multiaccount
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,6 +83,21 @@ func decodeItemList[T, R any](resp *response, item string, list json.RawMessage,
 		return nil, resp.malformed("not a list of "+item+"s", err)
 	}
 	return decodeItems(resp, item, raws, norm)
+}
+
+// callKey sends r and reads the API key its answer carries in field,
+// redacting the redact fields in Raw.
+func (c *Client) callKey(ctx context.Context, r *request, field, label string, redact ...string) (*APIKey, error) {
+	var out map[string]json.RawMessage
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	var key string
+	if json.Unmarshal(out[field], &key) != nil || key == "" {
+		return nil, resp.malformed("no "+field+" in the answer", nil)
+	}
+	return &APIKey{Key: Secret(key), Label: label, Raw: redactJSON(resp.body, redact...)}, nil
 }
 
 // decode unmarshals a response body into v, or returns a *DecodeError that

@@ -37,20 +37,18 @@ func ExampleClient_Do() {
 	// Output: 200 Acme Field Services
 }
 
-// CaptureResponse gives the status and headers of any service call without
-// changing its signature.
+// CaptureResponse gives the status and headers of any service call, a
+// failed one included, without changing its signature.
 func ExampleCaptureResponse() {
 	srv := multiaccounttest.NewServer()
-	defer srv.Close()
 	c, err := srv.Client(multiaccounttest.Woodpecker)
+	defer srv.Close()
 	if err != nil {
 		panic(err)
 	}
 	var meta multiaccount.Response
 	ctx := multiaccount.CaptureResponse(context.Background(), &meta)
-	if _, err := c.SubAccounts.List(ctx, nil); err != nil {
-		panic(err)
-	}
-	fmt.Println(meta.StatusCode, meta.Header.Get("Content-Type"))
-	// Output: 200 application/json; charset=utf-8
+	_, err = c.SubAccounts.List(ctx, nil)
+	fmt.Println(err, meta.StatusCode, meta.Header.Get("Content-Type"))
+	// Output: <nil> 200 application/json; charset=utf-8
 }

@@ -32,6 +32,15 @@ func pathSegment(op, field, id string) (string, error) {
 	return url.PathEscape(id), nil
 }
 
+// requiredText refuses an empty s ("is empty", then hint) and then checks
+// it as checkText does.
+func requiredText(op, field, s, hint string, maxLen int) error {
+	if s == "" {
+		return invalid(op, field, strings.TrimSpace("is empty "+hint))
+	}
+	return checkText(op, field, s, maxLen)
+}
+
 // checkText refuses strings a vendor cannot take: invalid UTF-8 or control
 // characters (which could smuggle line breaks into forms and logs).
 func checkText(op, field, s string, maxLen int) error {

@@ -247,10 +247,7 @@ var kaleyraCreateFields = []string{"Name", "Email", "Country", "Channels", "Cred
 
 func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
-	if in.Name == "" {
-		return nil, invalid(op, "Name", "is empty (Kaleyra account_name)")
-	}
-	if err := checkText(op, "Name", in.Name, 100); err != nil {
+	if err := requiredText(op, "Name", in.Name, "(Kaleyra account_name)", 100); err != nil {
 		return nil, err
 	}
 	if err := checkEmail(op, "Email", in.Email); err != nil {

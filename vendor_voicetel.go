@@ -120,10 +120,7 @@ var voiceTelCreateFields = []string{"Name", "Username", "Email", "MasterAccount"
 
 func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
-	if in.Name == "" {
-		return nil, invalid(op, "Name", "is empty")
-	}
-	if err := checkText(op, "Name", in.Name, 200); err != nil {
+	if err := requiredText(op, "Name", in.Name, "", 200); err != nil {
 		return nil, err
 	}
 	if !digits(in.Username, 10) {
@@ -186,10 +183,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	if !digits(username, 10) {
 		return nil, invalid(op, "username", "must be exactly 10 digits")
 	}
-	if password == "" {
-		return nil, invalid(op, "password", "is empty")
-	}
-	if err := checkText(op, "password", password, 200); err != nil {
+	if err := requiredText(op, "password", password, "", 200); err != nil {
 		return nil, err
 	}
 	r, err := v.request(c, op, "apikey", false, map[string]any{"username": json.Number(username), "password": password})
@@ -197,17 +191,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 		return nil, err
 	}
 	r.secrets = []string{password}
-	var out struct {
-		APIKey string `json:"apikey"`
-	}
-	resp, err := c.call(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out.APIKey == "" {
-		return nil, resp.malformed("no apikey in the answer", nil)
-	}
-	return &APIKey{Key: Secret(out.APIKey), Raw: redactJSON(resp.body, voiceTelRedact...)}, nil
+	return c.callKey(ctx, r, "apikey", "", voiceTelRedact...)
 }
 
 // voiceTelCDR is one call detail record. The v2.1 document leaves the item
@@ -385,10 +369,7 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 
 func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error) {
 	const op = "Agency.Signup"
-	if in.Name == "" {
-		return nil, invalid(op, "Name", "is empty")
-	}
-	if err := checkText(op, "Name", in.Name, 200); err != nil {
+	if err := requiredText(op, "Name", in.Name, "", 200); err != nil {
 		return nil, err
 	}
 	if err := checkEmail(op, "Email", in.Email); err != nil {

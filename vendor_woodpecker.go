@@ -219,10 +219,7 @@ var woodpeckerCreateFields = []string{"Name"}
 
 func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
-	if in.Name == "" {
-		return nil, invalid(op, "Name", "is empty (the company name)")
-	}
-	if err := checkText(op, "Name", in.Name, 200); err != nil {
+	if err := requiredText(op, "Name", in.Name, "(the company name)", 200); err != nil {
 		return nil, err
 	}
 	if err := unusedCreateFields(op, w.name(), in, woodpeckerCreateFields); err != nil {
@@ -260,27 +257,14 @@ func (w woodpecker) createKey(ctx context.Context, c *Client, companyID, label s
 	if err != nil {
 		return nil, err
 	}
-	if label == "" {
-		return nil, invalid(op, "label", "is empty")
-	}
-	if err := checkText(op, "label", label, 200); err != nil {
+	if err := requiredText(op, "label", label, "", 200); err != nil {
 		return nil, err
 	}
 	r, err := w.request(c, op, http.MethodPost, "rest/v1/agency/companies/api/add", map[string]any{"company_id": id, "name": label})
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		APIKey string `json:"api_key"`
-	}
-	resp, err := c.call(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out.APIKey == "" {
-		return nil, resp.malformed("no api_key in the answer", nil)
-	}
-	return &APIKey{Key: Secret(out.APIKey), Label: label, Raw: redactJSON(resp.body, "api_key")}, nil
+	return c.callKey(ctx, r, "api_key", label, "api_key")
 }
 
 // woodpeckerProspectFields are the named prospect fields that Fields may
