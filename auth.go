@@ -255,7 +255,7 @@ func (s *SessionToken) sessionToken() *SessionToken   { return s }
 
 // identity is the token object's own: its key pair may be absent (a
 // shared token) and its token changes with every exchange.
-func (s *SessionToken) identity() string { return fmt.Sprintf("s:%p", s) }
+func (s *SessionToken) identity() string { return hashID("s", fmt.Sprintf("%p", s)) }
 
 // scrubValues lists the key pair and current token.
 func (s *SessionToken) scrubValues() []string {
@@ -331,7 +331,9 @@ func (s *SessionToken) current(ctx context.Context) (*Session, uint64, error) {
 }
 
 func (s *SessionToken) run(ctx context.Context, fl *sessionFlight) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sessionExchangeTimeout)
+	// The exchange outlives the caller that started it, so it must not
+	// write into that caller's CaptureResponse destination.
+	ctx, cancel := context.WithTimeout(withoutCapture(context.WithoutCancel(ctx)), sessionExchangeTimeout)
 	defer cancel()
 	sess, err := s.exchange(ctx, s.access, s.secret)
 	s.mu.Lock()

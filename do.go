@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -82,7 +83,7 @@ func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 }
 
 // Do sends req and decodes a successful JSON answer into v (unless v is
-// nil or the answer is empty). A vendor failure, also one the vendor
+// nil or the answer is empty). A client without credentials sends none. A vendor failure, also one the vendor
 // signals inside an HTTP 200 body, is an *APIError as for the services;
 // an answer that does not decode into v is a *DecodeError. The Response is
 // returned whenever the vendor answered, failures included.
@@ -92,6 +93,9 @@ func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
 	if req == nil {
 		return nil, invalid("Client.Do", "req", "is nil; build it with NewRequest")
+	}
+	if rv := reflect.ValueOf(v); v != nil && (rv.Kind() != reflect.Pointer || rv.IsNil()) {
+		return nil, invalid(req.op, "v", "must be nil or a non-nil pointer")
 	}
 	var meta Response
 	if ctx != nil {
@@ -149,6 +153,14 @@ func CaptureResponse(ctx context.Context, dst *Response) context.Context {
 }
 
 type captureKey struct{}
+
+// withoutCapture returns ctx with no CaptureResponse destination.
+func withoutCapture(ctx context.Context) context.Context {
+	if ctx.Value(captureKey{}) == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, captureKey{}, (*Response)(nil))
+}
 
 // requestIDHeaders are the headers read as Response.RequestID, in order.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}

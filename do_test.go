@@ -38,6 +38,10 @@ func TestDoThroughThePipeline(t *testing.T) {
 	if err != nil || out.N != 7 || resp.StatusCode != 200 || resp.RequestID != "req-42" {
 		t.Fatalf("resp = %v, out = %+v, err = %v", resp, out, err)
 	}
+	var ve *ValidationError
+	if _, err := c.Do(context.Background(), req, out); !errors.As(err, &ve) || rec.count() != 1 {
+		t.Errorf("v not a pointer: err = %v after %d sends", err, rec.count())
+	}
 	if s := rec.last(t); s.Header.Get("x-api-key") != key || string(s.Body) != `{"a":1}` || s.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("sent %+v", s)
 	}
@@ -70,7 +74,7 @@ func TestDoRetriesOnlyWhenRepeatable(t *testing.T) {
 // TestDoKeepsTheVendorsWindows: a limited endpoint reached through Do
 // shares the window of the service that uses it.
 func TestDoKeepsTheVendorsWindows(t *testing.T) {
-	c, mt := mockClient(t, VoiceTel(), WithAuth(Bearer("canary-vt")), WithRateLimitWait(0))
+	c, mt := mockClient(t, VoiceTel(), WithAuth(Bearer("canary-vt")), WithRateLimitWait(0), withPrivateLimiters())
 	rec := respond(t, c, mt, "POST", "v2.1/account/info/", 200, []byte(`{"statusCode":"200","account":[{"name":"n"}]}`))
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
@@ -103,5 +107,21 @@ func TestCaptureResponseOnServiceCalls(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(append(meta.Header.Values("Request-Id"), meta.String()), " "), key) {
 		t.Error("the key reached the metadata")
+	}
+}
+
+// TestCaptureSkipsTheDetachedExchange: a token exchange runs apart from
+// the call that started it and may outlive it, so it never writes into
+// that call's destination; the call's own answer does.
+func TestCaptureSkipsTheDetachedExchange(t *testing.T) {
+	c, mt := mockClient(t, CallTrackingMetrics(), WithAuth(NewSessionToken("canary-a", "canary-s")))
+	respond(t, c, mt, "POST", "api/v1/authentication", 200, []byte(`{"success":true,"token":"canary-tok-1","expires":"2099-01-01T00:00:00Z"}`), "X-Request-Id", "exchange")
+	respond(t, c, mt, "GET", "api/v1/accounts/7.json", 200, []byte(`{"id":7,"name":"n"}`), "X-Request-Id", "get")
+	var meta Response
+	if _, err := c.SubAccounts.Get(CaptureResponse(context.Background(), &meta), "7"); err != nil {
+		t.Fatal(err)
+	}
+	if meta.RequestID != "get" {
+		t.Errorf("meta = %v", &meta)
 	}
 }

@@ -96,7 +96,7 @@ func TestREADMEOperationsMatrix(t *testing.T) {
 				t.Fatalf("README column %q is no vendor this test knows", vendor)
 			}
 			var sent atomic.Int32
-			c, err := NewClient(pv.p, WithAuth(pv.auth), WithBaseURL(testBaseURL(t)), WithRetry(fastRetry),
+			c, err := NewClient(pv.p, WithAuth(pv.auth), WithBaseURL(testBaseURL(t)), WithRetry(fastRetry), withPrivateLimiters(),
 				WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
 					sent.Add(1)
 					return nil, errors.New("no network in this test")
