@@ -75,6 +75,16 @@ type SubAccountCreate struct {
 	// CreditType: Kaleyra subaccount_credit_type, "assigned" or "shared"
 	// (required).
 	CreditType string
+	// Invite: Kaleyra is_invited, whether the new sub-account's user gets
+	// an invitation e-mail. The vendor marks the field mandatory, so it is
+	// always sent: nil sends false (no e-mail), the documented default; point
+	// it at true to invite. Other vendors refuse it when set.
+	Invite *bool
+	// InitialCredit: Kaleyra credit_amount, the initial credit of an
+	// "assigned" sub-account (required then, positive; the vendor answers
+	// RBC2345 without it). Refused for "shared" sub-accounts, which draw
+	// on the parent's credit, and by other vendors.
+	InitialCredit *float64
 }
 
 // SubAccountUpdate changes a sub-account. Only the fields that are set
@@ -83,12 +93,18 @@ type SubAccountCreate struct {
 type SubAccountUpdate struct {
 	// Name: Kaleyra account_name.
 	Name *string
-	// Email: Kaleyra email.
+	// Email: no vendor lets a sub-account's e-mail change through its API
+	// (Kaleyra's portal says it cannot be changed); set, it is refused with
+	// a *ValidationError.
 	Email *string
 	// LowBalanceAlert: Kaleyra low_balance_alert.
 	LowBalanceAlert *bool
-	// Status: Kaleyra status, e.g. "active" or "inactive".
+	// Status: Kaleyra's update documents no status field; set, it is
+	// refused with a *ValidationError rather than sent undocumented.
 	Status *string
+	// CreditAmount: Kaleyra credit_amount, the credit of an "assigned"
+	// sub-account (non-negative).
+	CreditAmount *float64
 }
 
 // MessageLimit is a per-type message limit (SerwerSMS: Type is one of eco,

@@ -4,6 +4,7 @@ package multiaccount
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
 	"net/url"
 	"reflect"
@@ -116,4 +117,18 @@ func unusedFields(op, vendor string, set map[string]bool) error {
 	}
 	sort.Strings(names)
 	return invalid(op, names[0], "is not used by "+vendor+"; leave it empty")
+}
+
+// checkAmount refuses an amount of money that is not a finite number, is
+// negative, or (unless zeroOK) is zero.
+func checkAmount(op, field string, v float64, zeroOK bool) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return invalid(op, field, "is not a finite number")
+	case v < 0:
+		return invalid(op, field, "is negative")
+	case v == 0 && !zeroOK:
+		return invalid(op, field, "must be positive")
+	}
+	return nil
 }

@@ -4,6 +4,9 @@ package multiaccount
 
 import (
 	"context"
+	"sort"
+	"strconv"
+	"strings"
 )
 
 // Provider is one vendor's API: its default base URL, paths, authentication,
@@ -132,4 +135,71 @@ func (n notOffered) recoverAccount(context.Context, *Client, string) error {
 }
 func (n notOffered) addProspects(context.Context, *Client, string, []Prospect, ProspectOptions) error {
 	return n.no("Agency.AddProspects")
+}
+
+// ProviderOption configures a provider at construction, before any client
+// exists: which of the vendor's regions (and, as vendors publish them, API
+// versions) it talks to. A provider refuses an option its vendor has no use
+// for, and NewClient reports that as a *ValidationError, so nothing passed
+// is silently ignored. Options apply in order; a later one of the same kind
+// wins.
+type ProviderOption func(*providerConfig) error
+
+// providerConfig is what the provider options chose, read by the vendor's
+// constructor.
+type providerConfig struct {
+	vendor string
+	// regions are the vendor's named regions and their base URLs (nil: the
+	// vendor has none).
+	regions map[Region]string
+	// base is the chosen region's base URL ("": the vendor's default).
+	base string
+}
+
+// Region names one of a vendor's regional deployments. Only the vendors
+// that publish regional hosts accept one (today Kaleyra).
+type Region string
+
+// The regions vendors publish.
+const (
+	RegionIndia        Region = "india"
+	RegionSingapore    Region = "singapore"
+	RegionEurope       Region = "europe"
+	RegionNorthAmerica Region = "north-america"
+)
+
+// InRegion selects the vendor's host for region r, so that no caller types a
+// host by hand. WithBaseURL, when also given to NewClient, still wins (an
+// emulator or a proxy). A vendor without regions, or without that region,
+// refuses it.
+func InRegion(r Region) ProviderOption {
+	return func(pc *providerConfig) error {
+		if pc.regions == nil {
+			return invalid(pc.vendor, "InRegion", pc.vendor+" has no regional hosts")
+		}
+		base, ok := pc.regions[r]
+		if !ok {
+			names := make([]string, 0, len(pc.regions))
+			for name := range pc.regions {
+				names = append(names, strconv.Quote(string(name)))
+			}
+			sort.Strings(names)
+			return invalid(pc.vendor, "InRegion", pc.vendor+" has no region "+strconv.Quote(string(r))+"; use one of "+strings.Join(names, ", "))
+		}
+		pc.base = base
+		return nil
+	}
+}
+
+// applyProviderOptions runs opts over the vendor's configuration.
+func applyProviderOptions(pc providerConfig, opts []ProviderOption) (providerConfig, error) {
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&pc); err != nil {
+			return pc, err
+		}
+	}
+	return pc, nil
 }

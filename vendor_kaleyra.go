@@ -11,31 +11,63 @@ import (
 	"strings"
 )
 
-// Kaleyra is Kaleyra.io's parent-account API for the parent account sid
-// (default host https://api.kaleyra.io; regional hosts such as
-// https://podapi.in.kaleyra.io go in WithBaseURL). Authenticate with
-// APIKeyAuth(key), sent as the "api-key" header.
+// Kaleyra is Kaleyra.io's parent-account API for the parent account sid.
+// Authenticate with APIKeyAuth(key), sent as the "api-key" header.
+//
+// Hosts: Kaleyra(sid) talks to https://api.kaleyra.io, the seed's host.
+// InRegion picks the vendor's regional sub-account host instead:
+// RegionIndia (https://podapi.in.kaleyra.io), RegionSingapore, the vendor's
+// default region (https://podapi.kaleyra.io), RegionEurope
+// (https://podapi.eu.kaleyra.io) and RegionNorthAmerica
+// (https://podapi.na.kaleyra.ai). WithBaseURL still overrides either.
 //
 // Offered: SubAccounts.List, All, Get, Create, Update and Delete. List pages
-// with limit and offset; Create is never sent twice. Kaleyra publishes no
+// with limit and offset; Create is never sent twice. Create always sends
+// is_invited, which the vendor marks mandatory (SubAccountCreate.Invite,
+// false by default) and, for an "assigned" sub-account, the initial credit
+// (SubAccountCreate.InitialCredit, required). Update sends only the fields
+// the vendor documents (account_name, credit_amount, low_balance_alert):
+// SubAccountUpdate.Email and Status are refused, as the vendor does not let
+// the e-mail change and does not document a status. Kaleyra publishes no
 // rate limit for these endpoints.
-func Kaleyra(sid string) Provider {
+func Kaleyra(sid string, opts ...ProviderOption) Provider {
 	p := Provider{v: kaleyra{notOffered: notOffered{"Kaleyra"}}}
+	pc, err := applyProviderOptions(providerConfig{vendor: "Kaleyra", regions: kaleyraRegions}, opts)
+	if err != nil {
+		p.err = err
+		return p
+	}
 	seg, err := pathSegment("Kaleyra", "sid", sid)
 	if err != nil {
 		p.err = err
 		return p
 	}
-	p.v = kaleyra{notOffered: notOffered{"Kaleyra"}, sid: seg}
+	p.v = kaleyra{notOffered: notOffered{"Kaleyra"}, sid: seg, base: pc.base}
 	return p
+}
+
+// kaleyraRegions are the hosts the vendor's sub-account pages list, one per
+// region. (api.in.kaleyra.io and api.eu.kaleyra.io serve other Kaleyra
+// APIs.)
+var kaleyraRegions = map[Region]string{
+	RegionIndia:        "https://podapi.in.kaleyra.io",
+	RegionSingapore:    "https://podapi.kaleyra.io",
+	RegionEurope:       "https://podapi.eu.kaleyra.io",
+	RegionNorthAmerica: "https://podapi.na.kaleyra.ai",
 }
 
 type kaleyra struct {
 	notOffered
-	sid string // escaped for the path
+	sid  string // escaped for the path
+	base string // the region's host; "" for the seed's default
 }
 
-func (kaleyra) defaultBaseURL() string { return "https://api.kaleyra.io" }
+func (k kaleyra) defaultBaseURL() string {
+	if k.base != "" {
+		return k.base
+	}
+	return "https://api.kaleyra.io"
+}
 
 func (k kaleyra) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
 	cr, err := acceptAuth(k.name(), a, kindAPIKey)
@@ -68,9 +100,15 @@ func (kaleyra) parseError(status int, body []byte) *APIError {
 		return nil
 	}
 	e := &APIError{StatusCode: status, Code: env.Code, Message: excerpt(env.Message + kaleyraDetails(env.Error))}
+	if hint, ok := kaleyraHints[env.Code]; ok {
+		e.Message = excerpt(hint + " (" + e.Message + ")")
+	}
 	switch {
 	case env.Code == "RBC422":
 		e.kind = ErrUnauthorized
+	case env.Code == "RBC2348":
+		// The credentials are good; this parent lacks the right.
+		e.kind = ErrForbidden
 	case strings.HasPrefix(env.Code, "RBC23") && (status == http.StatusBadRequest || env.Status == http.StatusBadRequest):
 		// RBC23xx under 400 is a validation failure; under another status
 		// (404 for an unknown sub-account) the status decides.
@@ -79,6 +117,12 @@ func (kaleyra) parseError(status int, body []byte) *APIError {
 		e.kind = kindForStatus(int(env.Status))
 	}
 	return e
+}
+
+// kaleyraHints explain the create codes a caller can act on.
+var kaleyraHints = map[string]string{
+	"RBC2345": "an \"assigned\" sub-account needs an initial credit: set SubAccountCreate.InitialCredit",
+	"RBC2348": "this parent account may not create \"shared\" sub-accounts: use CreditType \"assigned\" with an InitialCredit",
 }
 
 // kaleyraDetails renders the envelope's error object ({"email": "is
@@ -243,7 +287,7 @@ var kaleyraCreditTypes = map[string]bool{"assigned": true, "shared": true}
 
 // kaleyraCreateFields are the SubAccountCreate fields Kaleyra sends; the others are
 // refused when set.
-var kaleyraCreateFields = []string{"Name", "Email", "Country", "Channels", "CreditType"}
+var kaleyraCreateFields = []string{"Name", "Email", "Country", "Channels", "CreditType", "Invite", "InitialCredit"}
 
 func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccountCreate) (*SubAccount, error) {
 	const op = "SubAccounts.Create"
@@ -270,16 +314,35 @@ func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccount
 	if !kaleyraCreditTypes[in.CreditType] {
 		return nil, invalid(op, "CreditType", "must be \"assigned\" or \"shared\"")
 	}
+	switch {
+	case in.CreditType == "assigned" && in.InitialCredit == nil:
+		return nil, invalid(op, "InitialCredit", "is required for an \"assigned\" Kaleyra sub-account (the vendor answers RBC2345 without it)")
+	case in.CreditType == "shared" && in.InitialCredit != nil:
+		return nil, invalid(op, "InitialCredit", "applies only to \"assigned\" sub-accounts; a \"shared\" one draws on the parent's credit")
+	}
+	if in.InitialCredit != nil {
+		if err := checkAmount(op, "InitialCredit", *in.InitialCredit, false); err != nil {
+			return nil, err
+		}
+	}
 	if err := unusedCreateFields(op, k.name(), in, kaleyraCreateFields); err != nil {
 		return nil, err
 	}
 	if err := c.requireAuth(op); err != nil {
 		return nil, err
 	}
-	r, err := newJSONRequest(op, http.MethodPost, k.path(""), map[string]any{
+	body := map[string]any{
 		"account_name": in.Name, "email": in.Email, "country_iso_code": in.Country,
 		"channels": in.Channels, "subaccount_credit_type": in.CreditType,
-	})
+		// Mandatory at the vendor: always sent, false unless asked.
+		"is_invited": in.Invite != nil && *in.Invite,
+	}
+	if in.InitialCredit != nil {
+		// The create field's name is unconfirmed; the update call's
+		// credit_amount is the name the vendor documents.
+		body["credit_amount"] = *in.InitialCredit
+	}
+	r, err := newJSONRequest(op, http.MethodPost, k.path(""), body)
 	if err != nil {
 		return nil, err
 	}
@@ -320,19 +383,19 @@ func (k kaleyra) updateSubAccount(ctx context.Context, c *Client, id string, u *
 		body["account_name"] = *u.Name
 	}
 	if u.Email != nil {
-		if err := checkEmail(op, "Email", *u.Email); err != nil {
-			return nil, err
-		}
-		body["email"] = *u.Email
+		return nil, invalid(op, "Email", "cannot be changed at Kaleyra (its update documents account_name, credit_amount and low_balance_alert only)")
+	}
+	if u.Status != nil {
+		return nil, invalid(op, "Status", "is not a field Kaleyra's update documents (account_name, credit_amount and low_balance_alert only)")
 	}
 	if u.LowBalanceAlert != nil {
 		body["low_balance_alert"] = *u.LowBalanceAlert
 	}
-	if u.Status != nil {
-		if err := checkText(op, "Status", *u.Status, 32); err != nil {
+	if u.CreditAmount != nil {
+		if err := checkAmount(op, "CreditAmount", *u.CreditAmount, true); err != nil {
 			return nil, err
 		}
-		body["status"] = *u.Status
+		body["credit_amount"] = *u.CreditAmount
 	}
 	if len(body) == 0 {
 		return nil, invalid(op, "u", "sets no field")

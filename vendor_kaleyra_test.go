@@ -187,9 +187,11 @@ func TestKaleyraGetEmptyIsNotFound(t *testing.T) {
 
 func TestKaleyraCreate(t *testing.T) {
 	c, mt := kaleyraClient(t)
+	credit := 500.0
 	rec := respond(t, c, mt, "POST", "api/v1/"+kSID+"/subaccounts", 201, fixture(t, "kaleyra", "create.json"))
 	sa, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{
 		Name: "Acme Retail", Email: "ops@acme.example", Country: "IN", Channels: []string{"sms"}, CreditType: "assigned",
+		InitialCredit: &credit,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +201,7 @@ func TestKaleyraCreate(t *testing.T) {
 	if s.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("Content-Type = %q", s.Header.Get("Content-Type"))
 	}
-	assertJSONBody(t, s.Body, `{"account_name":"Acme Retail","email":"ops@acme.example","country_iso_code":"IN","channels":["sms"],"subaccount_credit_type":"assigned"}`)
+	assertJSONBody(t, s.Body, `{"account_name":"Acme Retail","email":"ops@acme.example","country_iso_code":"IN","channels":["sms"],"subaccount_credit_type":"assigned","is_invited":false,"credit_amount":500}`)
 	if sa.ID != "HXXXXXXX071IN_20001" || sa.APIKeys[0].Key.Reveal() != "Anewlycreatedsubaccountkey0001" {
 		t.Errorf("sub-account = %+v", sa)
 	}
@@ -434,5 +436,155 @@ func TestKaleyraNotFoundStatusWinsOverRBC23(t *testing.T) {
 	_, err := c.SubAccounts.Get(context.Background(), "GONE")
 	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("err = %v, want ErrNotFound only", err)
+	}
+}
+
+// is_invited is mandatory at the vendor: it is sent on every create, false
+// unless the caller asks for the invitation.
+func TestKaleyraCreateAlwaysSendsIsInvited(t *testing.T) {
+	for _, tc := range []struct {
+		invite *bool
+		want   string
+	}{{nil, "false"}, {new(bool), "false"}, {func() *bool { b := true; return &b }(), "true"}} {
+		c, mt := kaleyraClient(t)
+		rec := respond(t, c, mt, "POST", "api/v1/"+kSID+"/subaccounts", 201, fixture(t, "kaleyra", "create.json"))
+		if _, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Name: "A", Email: "a@b.co", Country: "IN",
+			Channels: []string{"sms"}, CreditType: "shared", Invite: tc.invite}); err != nil {
+			t.Fatal(err)
+		}
+		assertJSONBody(t, rec.last(t).Body, `{"account_name":"A","email":"a@b.co","country_iso_code":"IN","channels":["sms"],"subaccount_credit_type":"shared","is_invited":`+tc.want+`}`)
+	}
+}
+
+// The initial credit of an assigned sub-account is checked before any I/O
+// (the mock fails the test on any request).
+func TestKaleyraCreateInitialCreditValidated(t *testing.T) {
+	c, _ := kaleyraClient(t)
+	ctx := context.Background()
+	neg, zero, ten := -1.0, 0.0, 10.0
+	for name, tc := range map[string]struct {
+		credit     string
+		amount     *float64
+		wantReason string
+	}{
+		"assigned without credit": {"assigned", nil, "RBC2345"},
+		"assigned, negative":      {"assigned", &neg, "negative"},
+		"assigned, zero":          {"assigned", &zero, "positive"},
+		"shared with credit":      {"shared", &ten, "assigned"},
+	} {
+		_, err := c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Email: "a@b.co", Country: "IN", Channels: []string{"sms"},
+			CreditType: tc.credit, InitialCredit: tc.amount})
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != "InitialCredit" || !contains(ve.Reason, tc.wantReason) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+func TestKaleyraCreateErrorCodes(t *testing.T) {
+	ten := 10.0
+	for _, tc := range []struct {
+		file, code, credit string
+		credits            *float64
+		kind               error
+		hint               string
+	}{
+		{"error_RBC2345.json", "RBC2345", "assigned", &ten, ErrInvalidInput, "InitialCredit"},
+		{"error_RBC2348.json", "RBC2348", "shared", nil, ErrForbidden, "may not create \"shared\""},
+	} {
+		c, mt := kaleyraClient(t)
+		respond(t, c, mt, "POST", "api/v1/"+kSID+"/subaccounts", 400, fixture(t, "kaleyra", tc.file))
+		_, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Name: "A", Email: "a@b.co", Country: "IN",
+			Channels: []string{"sms"}, CreditType: tc.credit, InitialCredit: tc.credits})
+		var apiErr *APIError
+		if !errors.Is(err, tc.kind) || !errors.As(err, &apiErr) || apiErr.Code != tc.code || !contains(apiErr.Message, tc.hint) {
+			t.Errorf("%s: err = %v", tc.code, err)
+		}
+	}
+}
+
+// Update sends only the fields the vendor documents; e-mail and status are
+// refused before any I/O rather than sent undocumented or dropped.
+func TestKaleyraUpdateDocumentedFieldsOnly(t *testing.T) {
+	c, mt := kaleyraClient(t)
+	ctx := context.Background()
+	email, status := "new@b.co", "inactive"
+	for field, u := range map[string]*SubAccountUpdate{"Email": {Email: &email}, "Status": {Status: &status}} {
+		_, err := c.SubAccounts.Update(ctx, "HXXXXXXX071IN_1234", u)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != field {
+			t.Errorf("%s: err = %v", field, err)
+		}
+	}
+	neg := -5.0
+	if _, err := c.SubAccounts.Update(ctx, "HXXXXXXX071IN_1234", &SubAccountUpdate{CreditAmount: &neg}); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("negative credit: err = %v", err)
+	}
+	rec := respond(t, c, mt, "PATCH", "api/v1/"+kSID+"/subaccounts/HXXXXXXX071IN_1234", 200, fixture(t, "kaleyra", "update.json"))
+	credit := 75.5
+	if _, err := c.SubAccounts.Update(ctx, "HXXXXXXX071IN_1234", &SubAccountUpdate{CreditAmount: &credit}); err != nil {
+		t.Fatal(err)
+	}
+	assertJSONBody(t, rec.last(t).Body, `{"credit_amount":75.5}`)
+}
+
+func TestKaleyraRegions(t *testing.T) {
+	for _, tc := range []struct {
+		opts []ProviderOption
+		want string
+	}{
+		{nil, "https://api.kaleyra.io/"},
+		{[]ProviderOption{InRegion(RegionIndia)}, "https://podapi.in.kaleyra.io/"},
+		{[]ProviderOption{InRegion(RegionSingapore)}, "https://podapi.kaleyra.io/"},
+		{[]ProviderOption{InRegion(RegionEurope)}, "https://podapi.eu.kaleyra.io/"},
+		{[]ProviderOption{InRegion(RegionNorthAmerica)}, "https://podapi.na.kaleyra.ai/"},
+		{[]ProviderOption{InRegion(RegionIndia), InRegion(RegionEurope)}, "https://podapi.eu.kaleyra.io/"},
+	} {
+		c, err := NewClient(Kaleyra(kSID, tc.opts...), WithAuth(APIKeyAuth("k")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.BaseURL() != tc.want {
+			t.Errorf("base = %s, want %s", c.BaseURL(), tc.want)
+		}
+	}
+	// WithBaseURL (an emulator, a proxy) still wins over the region.
+	c, err := NewClient(Kaleyra(kSID, InRegion(RegionEurope)), WithBaseURL("https://proxy.example/ky"))
+	if err != nil || c.BaseURL() != "https://proxy.example/ky/" {
+		t.Errorf("base = %v, %v", c, err)
+	}
+	_, err = NewClient(Kaleyra(kSID, InRegion("mars")), WithAuth(APIKeyAuth("k")))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Field != "InRegion" || !contains(err.Error(), `"india"`) {
+		t.Errorf("unknown region: err = %v", err)
+	}
+}
+
+// Kaleyra's create fields are refused by the vendors that have no place
+// for them.
+func TestKaleyraCreateFieldsRefusedElsewhere(t *testing.T) {
+	on, ten := true, 10.0
+	for _, p := range []Provider{VoiceTel(), SerwerSMS(), Woodpecker()} {
+		var a Authenticator = Bearer("t")
+		if p.Name() == "Woodpecker" {
+			a = APIKeyAuth("t")
+		}
+		c, _ := mockClient(t, p, WithAuth(a))
+		for field, in := range map[string]*SubAccountCreate{
+			"Invite":        {Name: "Acme", Username: "4592099999", Email: "a@b.co", Password: "abcdef", TemplateID: "1", Invite: &on},
+			"InitialCredit": {Name: "Acme", Username: "4592099999", Email: "a@b.co", Password: "abcdef", TemplateID: "1", InitialCredit: &ten},
+		} {
+			if p.Name() == "Woodpecker" {
+				in.Username, in.Email, in.Password, in.TemplateID = "", "", "", ""
+			}
+			if p.Name() == "VoiceTel" {
+				in.Password, in.TemplateID = "", ""
+			}
+			_, err := c.SubAccounts.Create(context.Background(), in)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != field {
+				t.Errorf("%s %s: err = %v", p.Name(), field, err)
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package multiaccounttest
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -25,7 +26,13 @@ import (
 // e-mail address is already used by another sub-account); an unknown
 // sub-account SID is HTTP 404 RBC2304 "Subaccount not found!"; an unknown
 // route is HTTP 404 RBC404; a wrong method HTTP 405 RBC405; the create answer's
-// data is one object.
+// data is one object. As the vendor documents: create requires is_invited (a
+// boolean); an "assigned" sub-account without credit_amount is HTTP 400
+// RBC2345, its credit becoming the balance; a parent made with
+// WithKaleyraSharedRefused gets HTTP 400 RBC2348 for a "shared" one. An
+// update takes only account_name, credit_amount (assigned sub-accounts) and
+// low_balance_alert; any other field (email, status, ...) is HTTP 400
+// RBC2301 naming it.
 
 type kyState struct {
 	subs []*kySub // in creation order
@@ -46,6 +53,10 @@ type kySub struct {
 	MonthlyLimit    *int
 	IPConfigName    string
 }
+
+// kyUpdatable are the fields the vendor documents for an update; others
+// (email, status, ...) are refused.
+var kyUpdatable = map[string]bool{"account_name": true, "credit_amount": true, "low_balance_alert": true}
 
 var (
 	kyChannels = map[string]bool{"sms": true, "whatsapp": true, "voice": true, "rcs": true, "email": true}
@@ -290,14 +301,38 @@ func (s *Server) kyCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	x := &kySub{Status: "active"}
 	errs := map[string]any{}
-	for _, f := range []string{"account_name", "email", "country_iso_code", "channels", "subaccount_credit_type"} {
+	for _, f := range []string{"account_name", "email", "country_iso_code", "channels", "subaccount_credit_type", "is_invited"} {
 		if _, ok := body[f]; !ok {
 			errs[f] = f + " is required"
 		}
 	}
+	if v, ok := body["is_invited"]; ok {
+		if _, isBool := v.(bool); !isBool {
+			errs["is_invited"] = "is_invited must be a boolean"
+		}
+	}
 	kyFields(body, x, errs)
+	if _, ok := body["credit_amount"]; ok {
+		if n, isNum := body["credit_amount"].(json.Number); isNum {
+			if f, err := n.Float64(); err == nil && f > 0 {
+				x.Balance = f
+			} else {
+				errs["credit_amount"] = "credit_amount must be a positive number"
+			}
+		} else {
+			errs["credit_amount"] = "credit_amount must be a positive number"
+		}
+	}
 	if len(errs) > 0 {
 		kyInvalid(w, errs)
+		return
+	}
+	switch {
+	case x.CreditType == "assigned" && body["credit_amount"] == nil:
+		kyReply(w, http.StatusBadRequest, "RBC2345", "Initial credit amount has to be specified when credit type is Assigned", nil, nil)
+		return
+	case x.CreditType == "shared" && s.cfg.kyNoShared:
+		kyReply(w, http.StatusBadRequest, "RBC2348", "Parent account is not allowed to create shared sub-accounts", nil, nil)
 		return
 	}
 	s.mu.Lock()
@@ -331,7 +366,20 @@ func (s *Server) kyUpdate(w http.ResponseWriter, r *http.Request, sid string) {
 	}
 	x := *s.ky.subs[i] // validate on a copy: a refused update changes nothing
 	errs := map[string]any{}
+	for f := range body {
+		if !kyUpdatable[f] {
+			errs[f] = f + " cannot be updated"
+		}
+	}
 	kyFields(body, &x, errs)
+	if v, ok := body["credit_amount"]; ok {
+		n, isNum := v.(json.Number)
+		if f, err := n.Float64(); isNum && err == nil && f >= 0 && x.CreditType == "assigned" {
+			x.Balance = f
+		} else {
+			errs["credit_amount"] = "credit_amount must be a non-negative number, for an assigned sub-account"
+		}
+	}
 	if len(errs) > 0 {
 		kyInvalid(w, errs)
 		return

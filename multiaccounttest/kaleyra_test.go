@@ -85,7 +85,8 @@ func TestKaleyraCRUD(t *testing.T) {
 	wantKY(t, kyDo(t, srv, http.MethodGet, "/"+KaleyraSID+"_999", nil), http.StatusNotFound, "RBC2304")
 
 	create := map[string]any{"account_name": "Acme Retail", "email": "ops@acme.example", "country_iso_code": "IN",
-		"channels": []string{"sms"}, "subaccount_credit_type": "assigned", "low_balance_alert": true}
+		"channels": []string{"sms"}, "subaccount_credit_type": "assigned", "low_balance_alert": true,
+		"is_invited": false, "credit_amount": 50}
 	m = wantKY(t, kyDo(t, srv, http.MethodPost, "", create), http.StatusCreated, "RBC103")
 	sid := path(t, m, "data", "sid").(string)
 	wantEq(t, "name", path(t, m, "data", "account_name"), "Acme Retail")
@@ -95,7 +96,7 @@ func TestKaleyraCRUD(t *testing.T) {
 	}
 	wantKY(t, kyDo(t, srv, http.MethodPost, "", create), http.StatusBadRequest, "RBC2302")
 
-	for _, f := range []string{"account_name", "email", "country_iso_code", "channels", "subaccount_credit_type"} {
+	for _, f := range []string{"account_name", "email", "country_iso_code", "channels", "subaccount_credit_type", "is_invited"} {
 		b := map[string]any{}
 		for k, v := range create {
 			b[k] = v
@@ -132,4 +133,38 @@ func TestKaleyraCRUD(t *testing.T) {
 	wantKY(t, kyDo(t, srv, http.MethodGet, "/"+sid, nil), http.StatusNotFound, "RBC2304")
 	wantKY(t, kyDo(t, srv, http.MethodDelete, "/"+sid, nil), http.StatusNotFound, "RBC2304")
 	wantKY(t, kyDo(t, srv, http.MethodPut, "/"+KaleyraSID+"_3", nil), http.StatusMethodNotAllowed, "RBC405")
+}
+
+// The vendor's documented create and update rules: is_invited mandatory,
+// an assigned sub-account's initial credit (RBC2345), a parent barred from
+// shared ones (RBC2348), and updates limited to the documented fields.
+func TestKaleyraDocumentedCreateAndUpdate(t *testing.T) {
+	srv, _ := start(t)
+	base := func(credit string, extra map[string]any) map[string]any {
+		m := map[string]any{"account_name": "Acme", "email": "a-" + credit + "@acme.example", "country_iso_code": "IN",
+			"channels": []string{"sms"}, "subaccount_credit_type": credit, "is_invited": true}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	wantKY(t, kyDo(t, srv, http.MethodPost, "", base("assigned", nil)), http.StatusBadRequest, "RBC2345")
+	m := wantKY(t, kyDo(t, srv, http.MethodPost, "", base("assigned", map[string]any{"credit_amount": 25})), http.StatusCreated, "RBC103")
+	wantEq(t, "initial credit is the balance", path(t, m, "data", "balance"), float64(25))
+	sid := path(t, m, "data", "sid").(string)
+	m = wantKY(t, kyDo(t, srv, http.MethodPost, "", base("shared", map[string]any{"is_invited": "yes"})), http.StatusBadRequest, "RBC2301")
+	if path(t, m, "error", "is_invited") == nil {
+		t.Errorf("non-boolean is_invited not named: %v", m)
+	}
+	for _, f := range []string{"email", "status"} {
+		m := wantKY(t, kyDo(t, srv, http.MethodPatch, "/"+sid, map[string]any{f: "x"}), http.StatusBadRequest, "RBC2301")
+		if path(t, m, "error", f) == nil {
+			t.Errorf("undocumented %s not named: %v", f, m)
+		}
+	}
+	m = wantKY(t, kyDo(t, srv, http.MethodPatch, "/"+sid, map[string]any{"credit_amount": 40}), http.StatusOK, "RBC103")
+	wantEq(t, "credit updated", path(t, m, "data", 0, "balance"), float64(40))
+
+	barred, _ := start(t, WithKaleyraSharedRefused())
+	wantKY(t, kyDo(t, barred, http.MethodPost, "", base("shared", nil)), http.StatusBadRequest, "RBC2348")
 }

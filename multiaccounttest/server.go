@@ -102,6 +102,7 @@ type config struct {
 	tokenTTL       time.Duration
 	wpConcurrency  int
 	voiceTelHourly int
+	kyNoShared     bool
 }
 
 // WithClock makes the emulator read the time from c instead of the real
@@ -139,6 +140,13 @@ func WithWoodpeckerConcurrency(n int) Option {
 // (default 6, the vendor's figure). n < 1 means 1.
 func WithVoiceTelHourlyLimit(n int) Option {
 	return func(c *config) { c.voiceTelHourly = max(n, 1) }
+}
+
+// WithKaleyraSharedRefused makes the Kaleyra parent one that may not create
+// "shared" sub-accounts: such a create is refused with HTTP 400 RBC2348, as
+// the vendor answers for such parents. By default shared ones are allowed.
+func WithKaleyraSharedRefused() Option {
+	return func(c *config) { c.kyNoShared = true }
 }
 
 // Fault describes how the emulator misbehaves on requests to one path; see
