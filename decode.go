@@ -54,11 +54,23 @@ func (resp *response) malformed(reason string, err error) *DecodeError {
 // gets the item's raw JSON for Raw). A failure names the item, e.g.
 // "account 3".
 func decodeItems[T, R any](resp *response, item string, raws []json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
+	return decodeItemsChecked(resp, item, raws, func(v T, raw json.RawMessage) (R, error) { return norm(v, raw), nil })
+}
+
+// decodeItemsChecked is decodeItems for a norm that can refuse an item
+// whose JSON decodes but lacks what the result needs (VoiceTel's record
+// key); the refusal names the item as a decoding failure does.
+func decodeItemsChecked[T, R any](resp *response, item string, raws []json.RawMessage, norm func(T, json.RawMessage) (R, error)) ([]R, error) {
 	out := make([]R, 0, len(raws))
 	for i, raw := range raws {
-		r, err := decodeItem(resp, item+" "+strconv.Itoa(i), raw, norm)
+		name := item + " " + strconv.Itoa(i)
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, resp.malformed(name, err)
+		}
+		r, err := norm(v, raw)
 		if err != nil {
-			return nil, err
+			return nil, resp.malformed(name, err)
 		}
 		out = append(out, r)
 	}

@@ -3,7 +3,9 @@ package multiaccount_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/multiaccount/multiaccount"
 	"github.com/multiaccount/multiaccount/multiaccounttest"
@@ -43,5 +45,22 @@ func TestE2EKaleyraDocumentedCreateAndUpdate(t *testing.T) {
 	var apiErr *multiaccount.APIError
 	if !errors.Is(err, multiaccount.ErrForbidden) || !errors.As(err, &apiErr) || apiErr.Code != "RBC2348" {
 		t.Errorf("shared under a barred parent: err = %v", err)
+	}
+}
+
+func TestE2EVoiceTelCallsStartAndAccount(t *testing.T) {
+	srv, clock := emulator(t)
+	c := client(t, srv, multiaccounttest.VoiceTel, multiaccount.WithClock(clock))
+	from, to := clock.Now().Add(-72*time.Hour), clock.Now()
+	calls := collect(t, c.Records.Calls(context.Background(), &multiaccount.CallQuery{Start: from, End: to}))
+	if len(calls) == 0 {
+		t.Fatal("no calls")
+	}
+	for _, call := range calls {
+		// fmt.Sprint: the seeded username's Go type is the emulator's choice.
+		if call.AccountID != fmt.Sprint(multiaccounttest.VoiceTelUsername) || call.Start.Before(from) || call.Start.After(to) {
+			t.Errorf("call %s: account %q, start %v, want %v, within [%v, %v]", call.ID, call.AccountID, call.Start,
+				multiaccounttest.VoiceTelUsername, from, to)
+		}
 	}
 }

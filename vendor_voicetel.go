@@ -3,6 +3,8 @@ package multiaccount
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -195,9 +197,11 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 }
 
 // voiceTelCDR is one call detail record. The v2.1 document leaves the item
-// untyped; this follows the vendor's v2.2 sample ({id, key, value:{cid,
-// dst, dur, …}}) and also accepts the fields flat, as no public source
-// settles v2.1's shape (unconfirmed).
+// untyped; this follows the vendor's v2.2 schema ({id, key:[account
+// username, start Unix seconds], value:{cid, dst, dur, …}}) and also accepts
+// the value's fields flat, as no public source settles v2.1's shape
+// (unconfirmed). The start and the account come from key, the one place the
+// vendor documents them (v2.2 and its legacy CDR page).
 type voiceTelCDR struct {
 	ID    flexString      `json:"id"`
 	Key   json.RawMessage `json:"key"`
@@ -205,8 +209,26 @@ type voiceTelCDR struct {
 	CID   flexString      `json:"cid"`
 	Dst   flexString      `json:"dst"`
 	Dur   flexFloat       `json:"dur"`
-	Start json.RawMessage `json:"start"`
-	Time  json.RawMessage `json:"time"`
+}
+
+// voiceTelCDRKey reads a record's key, [accountUsername, startUnixSeconds].
+// The vendor sends both as strings; numbers are accepted too.
+func voiceTelCDRKey(raw json.RawMessage) (account string, start time.Time, err error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", time.Time{}, errors.New("no key (want [account username, start Unix seconds])")
+	}
+	var key []flexString
+	if json.Unmarshal(raw, &key) != nil || len(key) != 2 {
+		return "", time.Time{}, errors.New("key is not a pair [account username, start Unix seconds]")
+	}
+	if key[0] == "" {
+		return "", time.Time{}, errors.New("key[0], the account username, is empty")
+	}
+	secs, perr := strconv.ParseInt(string(key[1]), 10, 64)
+	if perr != nil || secs <= 0 {
+		return "", time.Time{}, errors.New("key[1] is not a start in Unix seconds")
+	}
+	return string(key[0]), time.Unix(secs, 0).UTC(), nil
 }
 
 func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor string) ([]*CallRecord, string, error) {
@@ -238,20 +260,20 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 	if err != nil {
 		return nil, "", err
 	}
-	recs, err := decodeItems(resp, "record", out.CDR, func(cdr voiceTelCDR, raw json.RawMessage) *CallRecord {
+	recs, err := decodeItemsChecked(resp, "record", out.CDR, func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
 		f := cdr
 		if cdr.Value != nil {
 			f = *cdr.Value
 		}
-		start := unixOrRFC3339(f.Start)
-		if start.IsZero() {
-			start = unixOrRFC3339(f.Time)
+		account, start, err := voiceTelCDRKey(cdr.Key)
+		if err != nil {
+			return nil, fmt.Errorf("id %q: %w", excerpt(string(cdr.ID)), err)
 		}
 		return &CallRecord{
-			ID: string(cdr.ID), From: string(f.CID), To: string(f.Dst), Start: start,
+			ID: string(cdr.ID), AccountID: account, From: string(f.CID), To: string(f.Dst), Start: start,
 			Duration: time.Duration(float64(f.Dur) * float64(time.Second)),
 			Raw:      redactJSON(raw, voiceTelRedact...),
-		}
+		}, nil
 	})
 	if err != nil {
 		return nil, "", err

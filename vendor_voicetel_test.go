@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -418,5 +419,51 @@ func TestEchoedCredentialsAreScrubbed(t *testing.T) {
 	assertNoCanary(t, []string{password, vtKey}, "", []error{err})
 	if !contains(apiErr.Message, "bad login 1234567890/[REDACTED]") {
 		t.Errorf("message = %q: the rest of the vendor's message should survive", apiErr.Message)
+	}
+}
+
+// A record's start and account come from its key, as the vendor sends
+// them: the value carries no start.
+func TestVoiceTelCallsStartAndAccountFromKey(t *testing.T) {
+	c, mt := voiceTelClient(t)
+	respond(t, c, mt, "POST", "v2.1/account/cdr/", 200, fixture(t, "voicetel", "cdr_key_only.json"))
+	var got []*CallRecord
+	for r, err := range c.Records.Calls(context.Background(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if len(got) != 1 {
+		t.Fatalf("records = %d", len(got))
+	}
+	if r := got[0]; !r.Start.Equal(time.Unix(1700001234, 0)) || r.AccountID != "4592086960" || r.Duration != 61*time.Second {
+		t.Errorf("record = %+v", r)
+	}
+}
+
+// A record without a usable key is a decode error naming the record, not a
+// call at the zero time.
+func TestVoiceTelCallsBadKeyIsDecodeError(t *testing.T) {
+	for file, want := range map[string][2]string{
+		"cdr_key_missing.json":   {"record 1", `id "rec-without-key": no key`},
+		"cdr_key_malformed.json": {"record 0", `id "rec-bad-key": key[1] is not a start`},
+	} {
+		c, mt := voiceTelClient(t)
+		respond(t, c, mt, "POST", "v2.1/account/cdr/", 200, fixture(t, "voicetel", file))
+		var last error
+		n := 0
+		for r, err := range c.Records.Calls(context.Background(), nil) {
+			if err != nil {
+				last = err
+				break
+			}
+			n++
+			_ = r
+		}
+		var de *DecodeError
+		if !errors.As(last, &de) || de.Reason != want[0] || !strings.Contains(last.Error(), want[1]) || de.Operation != "Records.Calls" || n != 0 {
+			t.Errorf("%s: %d records, err = %v", file, n, last)
+		}
 	}
 }

@@ -27,9 +27,9 @@ import (
 // "Field Required: apikey", a wrong one 401; cdr/ treats start as the
 // earlier bound (the documents describe the defaults the other way round;
 // reversed bounds are swapped) and defaults to the last 24 hours; CDR items
-// follow the vendor's v2.2 sample ({"id","key":[username,start],"value":
-// {"cid","dst","dur","start",…}}), with the start as Unix seconds in
-// value.start.
+// follow the vendor's v2.2 schema ({"id","key":[username,start],"value":
+// {"ip","cn","nr","dst","dur","ba","cid"}}): the account username and the
+// start (Unix seconds) are strings in key, and only there.
 
 type vtState struct {
 	accounts map[int64]*vtAccount
@@ -297,14 +297,13 @@ func (c vtCDR) json(username int64) map[string]any {
 		"id":  c.ID,
 		"key": []string{strconv.FormatInt(username, 10), strconv.FormatInt(c.Start.Unix(), 10)},
 		"value": map[string]any{
-			"ip":    c.IP,
-			"cn":    c.Name,
-			"nr":    strconv.FormatFloat(c.Rate, 'f', 3, 64),
-			"dst":   c.Dest,
-			"dur":   strconv.Itoa(c.Duration),
-			"ba":    strconv.FormatFloat(c.Rate*float64(c.Duration)/60, 'f', 6, 64),
-			"cid":   c.Caller,
-			"start": c.Start.Unix(),
+			"ip":  c.IP,
+			"cn":  c.Name,
+			"nr":  strconv.FormatFloat(c.Rate, 'f', 3, 64),
+			"dst": c.Dest,
+			"dur": strconv.Itoa(c.Duration),
+			"ba":  strconv.FormatFloat(c.Rate*float64(c.Duration)/60, 'f', 6, 64),
+			"cid": c.Caller,
 		},
 	}
 }

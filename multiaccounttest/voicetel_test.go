@@ -99,7 +99,15 @@ func TestVoiceTelInfoMRCCDR(t *testing.T) {
 		t.Fatal("no CDRs in the last day")
 	}
 	for _, c := range day {
-		st := int64(path(t, c, "value", "start").(float64))
+		// The start is key[1] (a string), as the vendor sends it; value
+		// has no start.
+		st, err := strconv.ParseInt(path(t, c, "key", 1).(string), 10, 64)
+		if err != nil {
+			t.Fatalf("key[1] = %v", path(t, c, "key", 1))
+		}
+		if _, has := c.(map[string]any)["value"].(map[string]any)["start"]; has {
+			t.Errorf("value carries a start the vendor does not send: %v", c)
+		}
 		if st < now-86400 || st > now {
 			t.Errorf("CDR at %d outside the last day", st)
 		}
