@@ -64,3 +64,62 @@ func TestE2EVoiceTelCallsStartAndAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestE2ESerwerSMSAsItAnswers(t *testing.T) {
+	ctx := context.Background()
+	tmpl := fmt.Sprint(multiaccounttest.SerwerSMSTemplateID)
+
+	// add answering {"success":true} alone is a created sub-account, found
+	// by username in List.
+	srv := multiaccounttest.NewServer(multiaccounttest.WithSerwerSMSAddWithoutID())
+	t.Cleanup(srv.Close)
+	c := client(t, srv, multiaccounttest.SerwerSMS)
+	sa := must(c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Username: "noidlogin", Password: "s3cretPW", TemplateID: tmpl})).get(t)
+	if sa.ID != "" || sa.Username != "noidlogin" {
+		t.Errorf("created = %+v", sa)
+	}
+	var id string
+	for _, it := range must(c.SubAccounts.List(ctx, nil)).get(t).Items {
+		if it.Username == "noidlogin" {
+			id = it.ID
+		}
+	}
+	if id == "" {
+		t.Fatal("created sub-account not listed")
+	}
+
+	// A second add of the same login: 4502, a conflict.
+	_, err := c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Username: "noidlogin", Password: "s3cretPW", TemplateID: tmpl})
+	var apiErr *multiaccount.APIError
+	if !errors.Is(err, multiaccount.ErrConflict) || !errors.As(err, &apiErr) || apiErr.Code != "4502" {
+		t.Errorf("login taken: err = %v", err)
+	}
+	// A wrong token: 1012, unauthorized.
+	bad := client(t, srv, multiaccounttest.SerwerSMS, multiaccount.WithAuth(multiaccount.Bearer("wrong-token")))
+	if _, err := bad.SubAccounts.List(ctx, nil); !errors.Is(err, multiaccount.ErrUnauthorized) || !errors.As(err, &apiErr) || apiErr.Code != "1012" {
+		t.Errorf("wrong token: err = %v", err)
+	}
+	// limit and delete of an unknown id: success false, not found.
+	if err := c.SubAccounts.SetLimit(ctx, "999999", multiaccount.MessageLimit{Type: "eco", Value: 1}); !errors.Is(err, multiaccount.ErrNotFound) {
+		t.Errorf("limit unknown id: err = %v", err)
+	}
+	if err := c.SubAccounts.Delete(ctx, "999999"); !errors.Is(err, multiaccount.ErrNotFound) {
+		t.Errorf("delete unknown id: err = %v", err)
+	}
+	// 1010 under HTTP 200: a read is retried, a create is not.
+	unavailable := multiaccounttest.Fault{Status: 200, Body: `{"error":{"code":1010,"type":"SystemError","message":"temporarily unavailable"}}`}
+	srv.Fail(multiaccounttest.SerwerSMS, "/subaccounts/index.json", unavailable)
+	before := srv.Requests(multiaccounttest.SerwerSMS, "/subaccounts/index.json")
+	if _, err := c.SubAccounts.List(ctx, nil); err != nil {
+		t.Errorf("list after one 1010: err = %v", err)
+	}
+	if n := srv.Requests(multiaccounttest.SerwerSMS, "/subaccounts/index.json") - before; n != 2 {
+		t.Errorf("list attempts = %d, want 2", n)
+	}
+	srv.Fail(multiaccounttest.SerwerSMS, "/subaccounts/add.json", unavailable)
+	before = srv.Requests(multiaccounttest.SerwerSMS, "/subaccounts/add.json")
+	_, err = c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Username: "another", Password: "s3cretPW", TemplateID: tmpl})
+	if !errors.As(err, &apiErr) || apiErr.Code != "1010" || srv.Requests(multiaccounttest.SerwerSMS, "/subaccounts/add.json")-before != 1 {
+		t.Errorf("create under 1010: err = %v, attempts = %d", err, srv.Requests(multiaccounttest.SerwerSMS, "/subaccounts/add.json")-before)
+	}
+}

@@ -51,7 +51,8 @@ type request struct {
 	// exchanged or set), scrubbed from anything the vendor echoes back.
 	secrets []string
 	// retryOn says whether an answer is transient although its status
-	// does not say so (Woodpecker's E_TOO_MANY_REQUESTS under HTTP 400).
+	// does not say so (Woodpecker's E_TOO_MANY_REQUESTS under HTTP 400,
+	// SerwerSMS's 1010 under HTTP 200).
 	retryOn func(status int, body []byte) bool
 }
 

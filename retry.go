@@ -158,7 +158,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return r.repeatable, nil
 	}
-	if r.retryOn != nil && resp.StatusCode >= 400 {
+	if r.retryOn != nil {
+		// Whatever the status: SerwerSMS reports 1010 under HTTP 200.
 		// The attempt transport has read the body into memory already.
 		b, rerr := io.ReadAll(resp.Body)
 		resp.Body.Close()

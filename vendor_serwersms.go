@@ -1,6 +1,7 @@
 package multiaccount
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -16,12 +17,25 @@ import (
 //
 // Offered: SubAccounts.List and All (index; the vendor does not page),
 // Get (view), Create (add), SetLimit (limit) and Delete (delete). Retries:
-// index and view are reads and retried on transient faults although they
-// are POSTs; add is never sent twice; limit sets an absolute value, so
-// repeating it is safe and it is retried like a read; delete is sent once,
-// because a retry after a lost answer would report the deleted sub-account
-// as not found (1004). The vendor publishes no rate limit for these actions.
-// A failure arrives as an "error" object, usually under HTTP 200.
+// index and view are reads and retried on transient faults (the vendor's
+// 1010 "temporarily unavailable" included) although they are POSTs; add is
+// never sent twice; limit sets an absolute value, so repeating it is safe
+// and it is retried like a read; delete is sent once, because a retry after
+// a lost answer would report the deleted sub-account as not found (1004).
+// The vendor publishes no rate limit for these actions.
+//
+// Create: the vendor may answer {"success":true} without the new id. The
+// returned SubAccount then has an empty ID and the fields the caller sent
+// (Username, Name, Phone, Email); find the id with SubAccounts.List, whose
+// items carry each sub-account's id and username, and match the Username.
+//
+// A failure arrives as an "error" object, usually under HTTP 200; errors.Is
+// maps its code: 1001, 1011 (token expired) and 1012 (token invalid) to
+// ErrUnauthorized; 1002, 1003, 1005, 1007, 1008, 1009, 4500 and 4501 to
+// ErrForbidden; 1004 to ErrNotFound; 4502 (login taken) to ErrConflict;
+// 1006, 2000, 4503 and 4504 to ErrInvalidInput. {"success":false} without
+// an error object (limit or delete of an unknown id) is an *APIError
+// matching ErrNotFound.
 func SerwerSMS() Provider { return Provider{v: serwerSMS{notOffered{"SerwerSMS"}}} }
 
 type serwerSMS struct{ notOffered }
@@ -45,12 +59,33 @@ type serwerSMSError struct {
 	Success *bool `json:"success"`
 }
 
-// serwerSMSKinds maps the vendor's codes to sentinels.
+// serwerSMSKinds maps the vendor's codes (its general-communications page
+// and its official Java client's table) to sentinels. 1000 (unknown action:
+// a wrong base URL or a vendor change, nothing the caller's input decides)
+// and 1010 (temporarily unavailable, retried where the action allows) match
+// none.
 var serwerSMSKinds = map[string]error{
-	"1001": ErrUnauthorized,
+	"1001": ErrUnauthorized, "1011": ErrUnauthorized, "1012": ErrUnauthorized,
 	"1002": ErrForbidden, "1003": ErrForbidden, "1005": ErrForbidden, "1007": ErrForbidden, "1008": ErrForbidden,
+	"1009": ErrForbidden, "4500": ErrForbidden, "4501": ErrForbidden,
 	"1004": ErrNotFound,
-	"1006": ErrInvalidInput, "2000": ErrInvalidInput,
+	"4502": ErrConflict,
+	"1006": ErrInvalidInput, "2000": ErrInvalidInput, "4503": ErrInvalidInput, "4504": ErrInvalidInput,
+}
+
+// serwerSMSHints say what a caller can do about a code, where the vendor's
+// own message does not.
+var serwerSMSHints = map[string]string{
+	"1003": "this IP address is not allowed for the API user",
+	"1009": "this IP address is blocked",
+	"1010": "the vendor is temporarily unavailable; try again later",
+	"1011": "the API token has expired",
+	"1012": "the API token is invalid",
+	"4500": "the API user has no permission to the users section",
+	"4501": "a sub-account cannot create sub-accounts",
+	"4502": "the sub-account login is taken",
+	"4503": "no permission template: define a template sub-account in the Customer Panel and pass its id as TemplateID",
+	"4504": "invalid login or password for the new sub-account",
 }
 
 func (serwerSMS) parseError(status int, body []byte) *APIError {
@@ -65,14 +100,35 @@ func (serwerSMS) parseError(status int, body []byte) *APIError {
 		if env.Error.Type != "" {
 			msg = env.Error.Type + ": " + msg
 		}
-		if code == "1003" {
-			msg = "this IP address is not allowed for the API user (" + msg + ")"
+		if hint, ok := serwerSMSHints[code]; ok {
+			msg = hint + " (" + msg + ")"
 		}
 		return &APIError{StatusCode: status, Code: code, Message: excerpt(msg), kind: serwerSMSKinds[code]}
 	case env.Success != nil && !*env.Success:
-		return &APIError{StatusCode: status, Message: "the vendor answered success false without an error"}
+		// The vendor's official clients' tests get this for limit and
+		// delete of an unknown id.
+		return &APIError{StatusCode: status, Message: "the vendor answered success false without an error object (no sub-account with that id?)", kind: ErrNotFound}
 	}
 	return nil
+}
+
+// serwerSMSUnavailable reports the vendor's 1010 (temporarily unavailable),
+// which it answers under HTTP 200: transient, so retried where the action
+// may be sent again.
+func serwerSMSUnavailable(_ int, body []byte) bool {
+	if !bytes.Contains(body, []byte("1010")) {
+		return false // most answers are successes: skip decoding them twice
+	}
+	var env serwerSMSError
+	return json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code == "1010"
+}
+
+// repeatable marks r as safe to send again (reads, and absolute settings):
+// retried on transient faults, the vendor's 1010 included. Never for add: a
+// 1010 does not prove the sub-account was not created, and the vendor
+// documents no way to make a repeat safe.
+func (serwerSMS) repeatable(r *request) {
+	r.repeatable, r.retryOn = true, serwerSMSUnavailable
 }
 
 // request builds a POST to <base><action>.json with fields as the JSON
@@ -129,7 +185,7 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 	if err != nil {
 		return nil, err
 	}
-	r.repeatable = true
+	s.repeatable(r)
 	var out struct {
 		Items []json.RawMessage `json:"items"`
 	}
@@ -154,7 +210,7 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 	if err != nil {
 		return nil, err
 	}
-	r.repeatable = true
+	s.repeatable(r)
 	var sa serwerSMSSubAccount
 	resp, err := c.call(ctx, r, &sa)
 	if err != nil {
@@ -218,14 +274,18 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 	}
 	r.secrets = []string{in.Password.Reveal()}
 	var out struct {
-		ID flexString `json:"id"`
+		Success *bool      `json:"success"`
+		ID      flexString `json:"id"`
 	}
 	resp, err := c.call(ctx, r, &out)
 	if err != nil {
 		return nil, err
 	}
-	if out.ID == "" {
-		return nil, resp.malformed("no id in the answer", nil)
+	// {"success":true} without an id is a created sub-account (what the
+	// vendor's official Java client documents): never a failure, which
+	// would lead the caller to send add again and meet 4502.
+	if out.ID == "" && (out.Success == nil || !*out.Success) {
+		return nil, resp.malformed("neither success true nor an id in the answer", nil)
 	}
 	return &SubAccount{ID: string(out.ID), Username: in.Username, Name: in.Name, Phone: in.Phone, Email: in.Email,
 		Raw: redactJSON(resp.body, serwerSMSRedact...)}, nil
@@ -250,7 +310,7 @@ func (s serwerSMS) setLimit(ctx context.Context, c *Client, id string, l Message
 	if err != nil {
 		return err
 	}
-	r.repeatable = true // an absolute value: sending it twice sets it once
+	s.repeatable(r) // an absolute value: sending it twice sets it once
 	_, err = c.do(ctx, r)
 	return err
 }

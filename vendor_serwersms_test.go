@@ -315,3 +315,93 @@ func TestSerwerSMSCanarySecrets(t *testing.T) {
 	errs = append(errs, err)
 	assertNoCanary(t, []string{token, user, pass, subPass}, logs.String(), errs, values...)
 }
+
+// {"success":true} without an id (what the vendor's official Java client
+// documents) is a created sub-account, sent once, not a failure.
+func TestSerwerSMSCreateWithoutIDSucceeds(t *testing.T) {
+	c, mt := serwerSMSClient(t, Bearer(ssToken))
+	rec := respond(t, c, mt, "POST", "subaccounts/add.json", 200, fixture(t, "serwersms", "add_no_id.json"))
+	sa, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Username: "login1", Password: "testABC", TemplateID: "123", Email: "test@test.pl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.ID != "" || sa.Username != "login1" || sa.Email != "test@test.pl" || rec.count() != 1 {
+		t.Errorf("sub-account = %+v, attempts = %d", sa, rec.count())
+	}
+	// Neither success nor an id: not a sub-account the SDK can vouch for.
+	c, mt = serwerSMSClient(t, Bearer(ssToken))
+	respond(t, c, mt, "POST", "subaccounts/add.json", 200, []byte(`{}`))
+	_, err = c.SubAccounts.Create(context.Background(), &SubAccountCreate{Username: "login1", Password: "testABC", TemplateID: "123"})
+	if !errors.As(err, new(*DecodeError)) {
+		t.Errorf("empty answer: err = %v", err)
+	}
+}
+
+// The codes beyond the seed's table, from the vendor's general page and its
+// official Java client: each matches its sentinel (and only that one).
+func TestSerwerSMSMoreErrorCodes(t *testing.T) {
+	for code, want := range map[string]error{
+		"1009": ErrForbidden, "1011": ErrUnauthorized, "1012": ErrUnauthorized,
+		"4500": ErrForbidden, "4501": ErrForbidden, "4502": ErrConflict, "4503": ErrInvalidInput, "4504": ErrInvalidInput,
+	} {
+		c, mt := serwerSMSClient(t, Bearer(ssToken))
+		respond(t, c, mt, "POST", "subaccounts/add.json", 200, fixture(t, "serwersms", "error_"+code+".json"))
+		_, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Username: "login1", Password: "testABC", TemplateID: "123"})
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != code || !errors.Is(err, want) {
+			t.Errorf("%s: err = %v, want %v", code, err, want)
+		}
+		for _, other := range []error{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrInvalidInput} {
+			if other != want && errors.Is(err, other) {
+				t.Errorf("%s also matches %v", code, other)
+			}
+		}
+	}
+}
+
+func TestSerwerSMSSuccessFalseIsNotFound(t *testing.T) {
+	c, mt := serwerSMSClient(t, Bearer(ssToken))
+	respond(t, c, mt, "POST", "subaccounts/limit.json", 200, fixture(t, "serwersms", "success_false.json"))
+	err := c.SubAccounts.SetLimit(context.Background(), "5", MessageLimit{Type: "eco", Value: 1})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// 1010 (temporarily unavailable, under HTTP 200) is retried for the actions
+// that may be sent again, never for add or delete.
+func TestSerwerSMSUnavailableRetriedForReadsOnly(t *testing.T) {
+	cases := []struct {
+		action, fixture string
+		call            func(*Client) error
+		attempts        int
+	}{
+		{"index", "index.json", func(c *Client) error { _, err := c.SubAccounts.List(context.Background(), nil); return err }, 2},
+		{"view", "view.json", func(c *Client) error { _, err := c.SubAccounts.Get(context.Background(), "1"); return err }, 2},
+		{"limit", "limit.json", func(c *Client) error {
+			return c.SubAccounts.SetLimit(context.Background(), "1", MessageLimit{"eco", 1})
+		}, 2},
+		{"add", "add.json", func(c *Client) error {
+			_, err := c.SubAccounts.Create(context.Background(), &SubAccountCreate{Username: "abc", Password: "secret", TemplateID: "1"})
+			return err
+		}, 1},
+		{"delete", "delete.json", func(c *Client) error { return c.SubAccounts.Delete(context.Background(), "1") }, 1},
+	}
+	for _, tc := range cases {
+		c, mt := serwerSMSClient(t, Bearer(ssToken))
+		rec := respondSeq(t, c, mt, "POST", "subaccounts/"+tc.action+".json",
+			answer(200, fixture(t, "serwersms", "error_1010.json")), answer(200, fixture(t, "serwersms", tc.fixture)))
+		err := tc.call(c)
+		if rec.count() != tc.attempts {
+			t.Errorf("%s: attempts = %d, want %d", tc.action, rec.count(), tc.attempts)
+		}
+		var apiErr *APIError
+		if tc.attempts == 1 && (!errors.As(err, &apiErr) || apiErr.Code != "1010") {
+			t.Errorf("%s: err = %v, want the 1010", tc.action, err)
+		}
+		if tc.attempts == 2 && err != nil {
+			t.Errorf("%s: err = %v", tc.action, err)
+		}
+	}
+}

@@ -103,6 +103,7 @@ type config struct {
 	wpConcurrency  int
 	voiceTelHourly int
 	kyNoShared     bool
+	ssAddWithoutID bool
 }
 
 // WithClock makes the emulator read the time from c instead of the real
@@ -147,6 +148,13 @@ func WithVoiceTelHourlyLimit(n int) Option {
 // the vendor answers for such parents. By default shared ones are allowed.
 func WithKaleyraSharedRefused() Option {
 	return func(c *config) { c.kyNoShared = true }
+}
+
+// WithSerwerSMSAddWithoutID makes SerwerSMS's add answer {"success":true}
+// without the new id, the answer the vendor's official Java client
+// documents (the seed's sample carries the id, the default here).
+func WithSerwerSMSAddWithoutID() Option {
+	return func(c *config) { c.ssAddWithoutID = true }
 }
 
 // Fault describes how the emulator misbehaves on requests to one path; see

@@ -21,10 +21,18 @@ import (
 // Authentication is "Authorization: Bearer <token>" or username and
 // password body fields. Failures are HTTP 200 with
 // {"error":{"code":…,"type":…,"message":…}}: 1000 InvalidAction (unknown
-// action or not POST), 1001 InvalidUser (credentials), 1004 InvalidID (no
-// such sub-account), 1006 InvalidData (a field's format, a taken user name),
-// 2000 ValidationRequiredError (a required field missing). Emulator choice:
-// a body that is not valid JSON (with a JSON content type) is 1006.
+// action or not POST), 1001 InvalidUser (login and password), 1012
+// InvalidToken (a wrong Bearer token), 1004 InvalidID (view of an unknown
+// sub-account, an unknown template), 1006 InvalidData (a field's format),
+// 4502 (login taken), 2000 ValidationRequiredError (a required field
+// missing). limit and delete of an unknown id answer {"success":false} with
+// no error object, as the vendor's official clients' tests show. add answers
+// {"success":true,"id":…} (the seed's sample), or {"success":true} alone
+// (what the vendor's official Java client documents) on a Server made with
+// WithSerwerSMSAddWithoutID. The vendor's 1010 (temporarily unavailable)
+// can be played with Server.Fail: Fault{Status: 200, Body: `{"error":{"code":1010,…}}`}.
+// Emulator choice: a body that is not valid JSON (with a JSON content
+// type) is 1006.
 
 type ssState struct {
 	subs   []*ssSub // by id, ascending
@@ -76,7 +84,7 @@ func (s *Server) serveSerwerSMS(w http.ResponseWriter, r *http.Request) {
 	}
 	if tok := bearer(r); tok != "" {
 		if tok != SerwerSMSToken {
-			ssError(w, 1001, "InvalidUser", "Invalid token")
+			ssError(w, 1012, "InvalidToken", "Invalid token")
 			return
 		}
 	} else if form.Get("username") == "" || form.Get("password") == "" {
@@ -199,7 +207,7 @@ func (s *Server) ssAdd(w http.ResponseWriter, form url.Values) {
 	}
 	for _, x := range s.ss.subs {
 		if strings.EqualFold(x.Username, user) {
-			ssInvalid(w, "Field subaccount_username is already taken")
+			ssError(w, 4502, "InvalidData", "Login is already taken")
 			return
 		}
 	}
@@ -207,6 +215,10 @@ func (s *Server) ssAdd(w http.ResponseWriter, form url.Values) {
 	x := &ssSub{ID: s.ss.nextID, Username: user, Password: pass, Name: form.Get("name"),
 		Phone: form.Get("phone"), Email: form.Get("email"), Limits: map[string]int{}}
 	s.ss.subs = append(s.ss.subs, x)
+	if s.cfg.ssAddWithoutID {
+		writeJSON(w, http.StatusOK, map[string]any{"success": true})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "id": x.ID})
 }
 
@@ -236,7 +248,7 @@ func (s *Server) ssLimit(w http.ResponseWriter, form url.Values) {
 	defer s.mu.Unlock()
 	x := s.ssFind(id)
 	if x == nil {
-		ssError(w, 1004, "InvalidID", "Subaccount not found")
+		ssNoSuchID(w)
 		return
 	}
 	x.Limits[typ] = n
@@ -257,7 +269,13 @@ func (s *Server) ssDelete(w http.ResponseWriter, form url.Values) {
 			return
 		}
 	}
-	ssError(w, 1004, "InvalidID", "Subaccount not found")
+	ssNoSuchID(w)
+}
+
+// ssNoSuchID is limit's and delete's answer for an unknown id: no error
+// object, as the vendor's official PHP and Ruby clients' tests show.
+func ssNoSuchID(w http.ResponseWriter) {
+	writeJSON(w, http.StatusOK, map[string]any{"success": false})
 }
 
 // SerwerSMSLimit returns the message limit of the given type set on the

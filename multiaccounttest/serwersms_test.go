@@ -1,6 +1,7 @@
 package multiaccounttest
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,7 +37,7 @@ func TestSerwerSMSAuth(t *testing.T) {
 			t.Errorf("%s: %v", name, m)
 		}
 	}
-	wantSSError(t, ssDo(t, srv, "index", nil, bearerH("wrong")...), 1001, "InvalidUser")
+	wantSSError(t, ssDo(t, srv, "index", nil, bearerH("wrong")...), 1012, "InvalidToken")
 	wantSSError(t, ssDo(t, srv, "index", nil), 1001, "InvalidUser")
 	wantSSError(t, ssDo(t, srv, "index", url.Values{"username": {SerwerSMSUsername}, "password": {"nope"}}), 1001, "InvalidUser")
 	wantSSError(t, ssDo(t, srv, "rename", nil, tok...), 1000, "InvalidAction")
@@ -75,7 +76,7 @@ func TestSerwerSMSViewAddLimitDelete(t *testing.T) {
 		{"short password", func(v url.Values) { v.Set("subaccount_password", "ab") }, 1006, "InvalidData"},
 		{"long password", func(v url.Values) { v.Set("subaccount_password", "123456789012345678901") }, 1006, "InvalidData"},
 		{"unknown template", func(v url.Values) { v.Set("subaccount_id", "4") }, 1004, "InvalidID"},
-		{"taken username", func(v url.Values) { v.Set("subaccount_username", "Marketing") }, 1006, "InvalidData"},
+		{"taken username", func(v url.Values) { v.Set("subaccount_username", "Marketing") }, 4502, "InvalidData"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -100,7 +101,7 @@ func TestSerwerSMSViewAddLimitDelete(t *testing.T) {
 	wantSSError(t, ssDo(t, srv, "limit", map[string]any{"id": id, "type": "sms", "value": 1}, tok...), 1006, "InvalidData")
 	wantSSError(t, ssDo(t, srv, "limit", map[string]any{"id": id, "type": "full", "value": -1}, tok...), 1006, "InvalidData")
 	wantSSError(t, ssDo(t, srv, "limit", map[string]any{"id": id, "type": "full"}, tok...), 2000, "ValidationRequiredError")
-	wantSSError(t, ssDo(t, srv, "limit", map[string]any{"id": 5, "type": "full", "value": 0}, tok...), 1004, "InvalidID")
+	wantSSNoSuchID(t, ssDo(t, srv, "limit", map[string]any{"id": 5, "type": "full", "value": 0}, tok...))
 	for _, typ := range []string{"eco", "full", "voice", "mms", "hlr"} {
 		wantEq(t, typ, ssDo(t, srv, "limit", url.Values{"id": {itoa(id)}, "type": {typ}, "value": {"0"}}, tok...)["success"], true)
 	}
@@ -108,5 +109,31 @@ func TestSerwerSMSViewAddLimitDelete(t *testing.T) {
 	m = ssDo(t, srv, "delete", url.Values{"id": {itoa(id)}}, tok...)
 	wantEq(t, "delete", m["success"], true)
 	wantSSError(t, ssDo(t, srv, "view", url.Values{"id": {itoa(id)}}, tok...), 1004, "InvalidID")
-	wantSSError(t, ssDo(t, srv, "delete", url.Values{"id": {itoa(id)}}, tok...), 1004, "InvalidID")
+	wantSSNoSuchID(t, ssDo(t, srv, "delete", url.Values{"id": {itoa(id)}}, tok...))
+}
+
+// wantSSNoSuchID checks limit's and delete's answer for an unknown id:
+// success false and no error object, as the vendor answers.
+func wantSSNoSuchID(t *testing.T, m map[string]any) {
+	t.Helper()
+	if _, has := m["error"]; has || m["success"] != false || len(m) != 1 {
+		t.Errorf("answer = %v, want {\"success\":false}", m)
+	}
+}
+
+func TestSerwerSMSAddWithoutID(t *testing.T) {
+	srv, _ := start(t, WithSerwerSMSAddWithoutID())
+	tok := bearerH(SerwerSMSToken)
+	m := ssDo(t, srv, "add", url.Values{"subaccount_username": {"newlogin"}, "subaccount_password": {"pw12345"},
+		"subaccount_id": {fmt.Sprint(SerwerSMSTemplateID)}}, tok...)
+	if _, has := m["id"]; has || m["success"] != true {
+		t.Errorf("add = %v, want {\"success\":true}", m)
+	}
+	found := false
+	for _, it := range ssDo(t, srv, "index", nil, tok...)["items"].([]any) {
+		found = found || it.(map[string]any)["username"] == "newlogin"
+	}
+	if !found {
+		t.Error("created sub-account not in index")
+	}
 }
