@@ -49,6 +49,13 @@ func (s *AgencyService) Recover(ctx context.Context, email string) error {
 // company's own API key (found in the companies list), in requests of at
 // most 20,000 prospects. With opts.Update, existing prospects are edited.
 // Offered by Woodpecker.
+//
+// The vendor answers a status per prospect. When it refuses some under a
+// top-level OK, the error is a *ProspectError listing them (index in
+// prospects, address, the vendor's code and message); every other prospect
+// was added. When a whole request fails, the error is a *ChunkError saying
+// which chunk, from which index to resume, and which prospects the earlier
+// chunks refused.
 func (s *AgencyService) AddProspects(ctx context.Context, companyID string, prospects []Prospect, opts ProspectOptions) error {
 	return s.c.named(s.c.v.addProspects(ctx, s.c, companyID, prospects, opts))
 }

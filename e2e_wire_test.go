@@ -123,3 +123,20 @@ func TestE2ESerwerSMSAsItAnswers(t *testing.T) {
 		t.Errorf("create under 1010: err = %v, attempts = %d", err, srv.Requests(multiaccounttest.SerwerSMS, "/subaccounts/add.json")-before)
 	}
 }
+
+func TestE2EWoodpeckerProspectsRefusedOneByOne(t *testing.T) {
+	srv, _ := emulator(t)
+	c := client(t, srv, multiaccounttest.Woodpecker)
+	srv.Blacklist(multiaccounttest.WoodpeckerCompanyID, "blocked@prospect.example")
+	before := len(srv.Prospects(multiaccounttest.WoodpeckerCompanyID))
+	err := c.Agency.AddProspects(context.Background(), fmt.Sprint(multiaccounttest.WoodpeckerCompanyID), []multiaccount.Prospect{
+		{Email: "first@prospect.example"}, {Email: "blocked@prospect.example"}, {Email: "third@prospect.example"},
+	}, multiaccount.ProspectOptions{})
+	var pe *multiaccount.ProspectError
+	if !errors.As(err, &pe) || len(pe.Refused) != 1 || pe.Refused[0].Index != 1 || pe.Refused[0].Code == "" {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(srv.Prospects(multiaccounttest.WoodpeckerCompanyID)) - before; n != 2 {
+		t.Errorf("%d prospects stored, want the 2 not refused", n)
+	}
+}

@@ -257,6 +257,8 @@ func nameProvider(err error, provider string) error {
 		field = &e.Provider
 	case *ChunkError:
 		field = &e.Provider
+	case *ProspectError:
+		field = &e.Provider
 	case *APIError:
 		field = &e.Provider
 	}
@@ -350,9 +352,13 @@ type ChunkError struct {
 	Provider string
 	// Chunk is the failed chunk, from 1; Chunks is how many there are.
 	Chunk, Chunks int
-	// Accepted is the number of items in the chunks sent before it.
+	// Accepted is the number of items in the chunks sent before it: resume
+	// from that index.
 	Accepted int
-	Err      error
+	// Refused are the items the vendor refused one by one in the chunks
+	// sent before it (their requests succeeded); nil when there were none.
+	Refused []RefusedProspect
+	Err     error
 }
 
 // Error describes the failure; it never contains a credential.
@@ -370,4 +376,48 @@ func (c *Client) named(err error) error {
 		nameProvider(err, c.v.name())
 	}
 	return err
+}
+
+// ProspectError reports prospects that the vendor refused one by one while
+// it took the others: Woodpecker answers a status per prospect, and a
+// prospect can be refused under a top-level OK. Every prospect not listed
+// in Refused was accepted. Find it with errors.As. It matches no sentinel:
+// the call partly succeeded.
+type ProspectError struct {
+	Operation string
+	Provider  string
+	// Sent is the number of prospects sent.
+	Sent int
+	// Refused are the refused prospects, in the order they were given.
+	Refused []RefusedProspect
+}
+
+// RefusedProspect is one prospect the vendor refused, and why.
+type RefusedProspect struct {
+	// Index is the prospect's position in the slice passed to the call, or
+	// -1 when the vendor named an e-mail address the call did not send.
+	Index int
+	// Email is the prospect's address as the vendor reported it.
+	Email string
+	// Status, Code and Message are the vendor's: e.g. "ERROR", "E_EMAIL",
+	// "Invalid e-mail".
+	Status, Code, Message string
+}
+
+// maxListedProspects bounds how many refusals an error string lists.
+const maxListedProspects = 3
+
+// Error describes the failure; it never contains a credential.
+func (e *ProspectError) Error() string {
+	var b strings.Builder
+	b.WriteString(errPrefix(e.Provider, e.Operation))
+	fmt.Fprintf(&b, "%d of %d prospects refused", len(e.Refused), e.Sent)
+	for i, r := range e.Refused {
+		if i == maxListedProspects {
+			fmt.Fprintf(&b, "; and %d more", len(e.Refused)-i)
+			break
+		}
+		fmt.Fprintf(&b, "; [%d] %s: %s", r.Index, excerpt(r.Email), excerpt(strings.TrimSpace(r.Code+" "+r.Message)))
+	}
+	return b.String()
 }

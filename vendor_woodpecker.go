@@ -1,6 +1,7 @@
 package multiaccount
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,7 +19,8 @@ import (
 // and Get (the companies list; the vendor does not page), SubAccounts.Create
 // (a new company: billed, never sent twice), Keys.List and Keys.Create (a
 // company's API keys) and Agency.AddProspects (a company's global prospect
-// list, sent with that company's own key).
+// list, sent with that company's own key; prospects the vendor refuses one
+// by one come back in a *ProspectError).
 //
 // The vendor serves only one or two requests at a time per key: the Client
 // keeps at most one in flight per key and host (WithMaxInFlight changes
@@ -316,6 +318,7 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 	}
 	auth := w.companyAuth(c, co.APIKeys[0].Key)
 	chunks := (len(wire) + woodpeckerProspectsPerRequest - 1) / woodpeckerProspectsPerRequest
+	var refused []RefusedProspect
 	for i := 0; i < chunks; i++ {
 		lo, hi := i*woodpeckerProspectsPerRequest, min((i+1)*woodpeckerProspectsPerRequest, len(wire))
 		body := map[string]any{"prospects": wire[lo:hi]}
@@ -323,18 +326,88 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 			body["update"] = true
 		}
 		r, err := w.request(c, op, http.MethodPost, "rest/v1/add_prospects_list", body)
+		var resp *response
 		if err == nil {
 			r.auth = auth
 			// Repeatable: without update, prospects already on the list are
 			// left as they are; with it, the same values are set again.
 			r.repeatable = true
-			_, err = c.do(ctx, r)
+			resp, err = c.do(ctx, r)
+		}
+		if err == nil {
+			var chunkRefused []RefusedProspect
+			chunkRefused, err = w.refusedProspects(op, resp, ps, lo, hi)
+			refused = append(refused, chunkRefused...)
 		}
 		if err != nil {
-			return &ChunkError{Operation: op, Provider: w.name(), Chunk: i + 1, Chunks: chunks, Accepted: lo, Err: err}
+			return &ChunkError{Operation: op, Provider: w.name(), Chunk: i + 1, Chunks: chunks, Accepted: lo, Refused: refused, Err: err}
 		}
 	}
+	if len(refused) > 0 {
+		return &ProspectError{Operation: op, Provider: w.name(), Sent: len(ps), Refused: refused}
+	}
 	return nil
+}
+
+// woodpeckerProspectStatus is one prospect's entry in add_prospects_list's
+// answer, {"prospects":[{"email","status":"OK"|"ERROR","code","msg"}]} (as
+// the vendor's own WordPress plugin reads it).
+type woodpeckerProspectStatus struct {
+	Email   string     `json:"email"`
+	Status  string     `json:"status"`
+	Code    flexString `json:"code"`
+	Msg     string     `json:"msg"`
+	Message string     `json:"message"`
+}
+
+// refusedProspects reads the per-prospect statuses of the chunk ps[lo:hi].
+// An entry whose status is anything but OK is a refusal; one without a
+// status is not evidence of one. An answer without per-prospect entries
+// (only the top-level status) accepted them all.
+func (w woodpecker) refusedProspects(op string, resp *response, ps []Prospect, lo, hi int) ([]RefusedProspect, error) {
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return nil, nil
+	}
+	var out struct {
+		Prospects json.RawMessage `json:"prospects"`
+	}
+	if err := json.Unmarshal(resp.body, &out); err != nil {
+		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "per-prospect statuses: invalid JSON"}
+	}
+	if len(out.Prospects) == 0 || string(out.Prospects) == "null" {
+		return nil, nil
+	}
+	var entries []woodpeckerProspectStatus
+	if err := json.Unmarshal(out.Prospects, &entries); err != nil {
+		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "per-prospect statuses are not a list of objects"}
+	}
+	var refused []RefusedProspect
+	var byEmail map[string][]int // unmatched indexes by address, built on demand
+	for j, e := range entries {
+		if e.Status == "" || strings.EqualFold(e.Status, "OK") {
+			continue
+		}
+		// The entries follow the order sent; an address decides when they
+		// do not.
+		idx := -1
+		if lo+j < hi && strings.EqualFold(ps[lo+j].Email, e.Email) {
+			idx = lo + j
+		} else {
+			if byEmail == nil {
+				byEmail = make(map[string][]int)
+				for k := lo; k < hi; k++ {
+					key := strings.ToLower(ps[k].Email)
+					byEmail[key] = append(byEmail[key], k)
+				}
+			}
+			if q := byEmail[strings.ToLower(e.Email)]; len(q) > 0 {
+				idx, byEmail[strings.ToLower(e.Email)] = q[0], q[1:]
+			}
+		}
+		refused = append(refused, RefusedProspect{Index: idx, Email: e.Email, Status: e.Status, Code: string(e.Code),
+			Message: excerpt(e.Msg + e.Message)})
+	}
+	return refused, nil
 }
 
 // companyAuth authenticates as a company, the way the client authenticates

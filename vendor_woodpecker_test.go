@@ -436,3 +436,99 @@ func TestWoodpeckerCanarySecrets(t *testing.T) {
 	}
 	assertNoCanary(t, append([]string{agency}, companyKeys...), logs.String(), errs, values...)
 }
+
+// A prospect refused under a top-level OK is reported, which and why; the
+// others were added.
+func TestWoodpeckerProspectsRefusedOneByOne(t *testing.T) {
+	c, mt := woodpeckerClient(t)
+	respond(t, c, mt, "GET", "rest/v1/agency/companies", 200, fixture(t, "woodpecker", "companies.json"))
+	rec := respond(t, c, mt, "POST", "rest/v1/add_prospects_list", 200, fixture(t, "woodpecker", "prospects_partial.json"))
+	err := c.Agency.AddProspects(context.Background(), "2125556342", []Prospect{
+		{Email: "ann@shop.example"}, {Email: "bob@disposable.example"}, {Email: "cid@shop.example"},
+	}, ProspectOptions{})
+	var pe *ProspectError
+	if !errors.As(err, &pe) || pe.Sent != 3 || len(pe.Refused) != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	if r := pe.Refused[0]; r.Index != 1 || r.Email != "bob@disposable.example" || r.Status != "ERROR" || r.Code != "E_EMAIL" || r.Message != "Invalid e-mail" {
+		t.Errorf("refused = %+v", r)
+	}
+	if !strings.Contains(err.Error(), "1 of 3 prospects refused") || !strings.Contains(err.Error(), "E_EMAIL") {
+		t.Errorf("message = %q", err.Error())
+	}
+	for _, s := range []error{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrInvalidInput, ErrRateLimited} {
+		if errors.Is(err, s) {
+			t.Errorf("a partial success matches %v", s)
+		}
+	}
+	if rec.count() != 1 {
+		t.Errorf("requests = %d: a refusal is not retried", rec.count())
+	}
+}
+
+// Per-prospect refusals across chunks keep their index in the caller's
+// slice; a later chunk's failure still says where, and keeps the earlier
+// refusals.
+func TestWoodpeckerProspectsRefusedAcrossChunks(t *testing.T) {
+	refusedIn := func(prospects []map[string]string, bad map[string]bool) []byte {
+		entries := make([]map[string]any, len(prospects))
+		for i, p := range prospects {
+			entries[i] = map[string]any{"email": p["email"], "status": "OK"}
+			if bad[p["email"]] {
+				entries[i] = map[string]any{"email": p["email"], "status": "ERROR", "code": "E_WRONG_PARAM", "msg": "refused"}
+			}
+		}
+		b, _ := json.Marshal(map[string]any{"status": map[string]any{"status": "OK"}, "prospects": entries})
+		return b
+	}
+	ps := make([]Prospect, 45000)
+	for i := range ps {
+		ps[i] = Prospect{Email: fmt.Sprintf("p%d@example.com", i)}
+	}
+	bad := map[string]bool{"p5@example.com": true, "p20007@example.com": true, "p44999@example.com": true}
+	for _, failThird := range []bool{false, true} {
+		c, mt := woodpeckerClient(t)
+		respond(t, c, mt, "GET", "rest/v1/agency/companies", 200, fixture(t, "woodpecker", "companies.json"))
+		var mu sync.Mutex
+		n := 0
+		mt.RegisterResponder("POST", c.BaseURL()+"rest/v1/add_prospects_list", func(req *http.Request) (*http.Response, error) {
+			var body struct{ Prospects []map[string]string }
+			if err := json.NewDecoder(req.Body).Decode(&body); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			n++
+			third := n == 3
+			mu.Unlock()
+			if third && failThird {
+				return httpmock.NewBytesResponse(400, fixture(t, "woodpecker", "error_E_WRONG_PARAM.json")), nil
+			}
+			return httpmock.NewBytesResponse(200, refusedIn(body.Prospects, bad)), nil
+		})
+		err := c.Agency.AddProspects(context.Background(), "2125556342", ps, ProspectOptions{})
+		var got []int
+		if failThird {
+			var ce *ChunkError
+			if !errors.As(err, &ce) || ce.Chunk != 3 || ce.Accepted != 40000 {
+				t.Fatalf("err = %v", err)
+			}
+			for _, r := range ce.Refused {
+				got = append(got, r.Index)
+			}
+			if fmt.Sprint(got) != "[5 20007]" {
+				t.Errorf("refused before the failed chunk = %v", got)
+			}
+			continue
+		}
+		var pe *ProspectError
+		if !errors.As(err, &pe) || pe.Sent != 45000 {
+			t.Fatalf("err = %v", err)
+		}
+		for _, r := range pe.Refused {
+			got = append(got, r.Index)
+		}
+		if fmt.Sprint(got) != "[5 20007 44999]" {
+			t.Errorf("refused = %v", got)
+		}
+	}
+}

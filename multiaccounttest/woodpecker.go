@@ -21,10 +21,15 @@ import (
 // Every failure is HTTP 400 {"status":{"status":"ERROR","code":"E_…","msg":"…"}}
 // (an unknown path is HTTP 404 with the same shape). Emulator choices where
 // the documents are silent: a company key on an agency route, or the agency
-// key on add_prospects_list, gets E_SESSION; add_prospects_list answers
-// {"prospects":[{"id","email","status"}]} with status "ADDED", "UPDATED" or
-// "DUPLICATE" (left unchanged) per prospect; company names and a company's
-// key labels must be unique (E_DUPLICATE).
+// key on add_prospects_list, gets E_SESSION; company names and a company's
+// key labels must be unique (E_DUPLICATE). add_prospects_list answers as the
+// vendor does, a top-level OK and a status per prospect:
+// {"status":{"status":"OK",…},"prospects":[{"id","email","status":"OK"}]}
+// for each prospect added, updated or (without update) left as it was, and
+// {"email","status":"ERROR","code","msg"} for each refused one: an invalid
+// address (E_EMAIL, the emulator's choice of code) or one on the company's
+// blacklist (E_BLACKLISTED, see Server.Blacklist; the code is the
+// emulator's choice).
 
 type wpState struct {
 	companies  []*wpCompany // in creation order
@@ -40,6 +45,7 @@ type wpCompany struct {
 	Keys      []wpKey
 	Prospects []map[string]any // each with "id" and "email"
 	byEmail   map[string]map[string]any
+	blacklist map[string]bool // lower-case addresses refused per prospect
 }
 
 type wpKey struct{ Key, Label string }
@@ -255,18 +261,24 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 			wpError(w, http.StatusBadRequest, "E_WRONG_PARAM", "each prospect must be an object")
 			return
 		}
-		email, _ := obj["email"].(string)
-		if !strings.Contains(email, "@") {
-			wpError(w, http.StatusBadRequest, "E_REQUIRED_ELEMENT", "prospect "+strconv.Itoa(i)+": a valid email is required")
-			return
-		}
 		in[i] = obj
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]any, 0, len(in))
 	for _, p := range in {
-		email := strings.ToLower(p["email"].(string))
+		// A prospect the vendor refuses is reported in its own entry, under
+		// a top-level OK; the others are taken.
+		sent, _ := p["email"].(string)
+		email := strings.ToLower(sent)
+		switch {
+		case !validEmail(sent):
+			out = append(out, map[string]any{"email": sent, "status": "ERROR", "code": "E_EMAIL", "msg": "Invalid e-mail"})
+			continue
+		case c.blacklist[email]:
+			out = append(out, map[string]any{"email": sent, "status": "ERROR", "code": "E_BLACKLISTED", "msg": "Prospect is on the blacklist"})
+			continue
+		}
 		if c.byEmail == nil {
 			c.byEmail = make(map[string]map[string]any, len(c.Prospects))
 			for _, e := range c.Prospects {
@@ -274,7 +286,6 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 			}
 		}
 		existing := c.byEmail[email]
-		status := "ADDED"
 		switch {
 		case existing != nil && update:
 			for k, v := range p {
@@ -283,9 +294,8 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 				}
 			}
 			existing["email"] = email
-			status = "UPDATED"
 		case existing != nil:
-			status = "DUPLICATE"
+			// Left as it is: without update, not an error.
 		default:
 			s.wp.nextProsID++
 			existing = map[string]any{}
@@ -297,9 +307,39 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 			c.Prospects = append(c.Prospects, existing)
 			c.byEmail[email] = existing
 		}
-		out = append(out, map[string]any{"id": existing["id"], "email": email, "status": status})
+		out = append(out, map[string]any{"id": existing["id"], "email": email, "status": "OK"})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"prospects": out})
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status":    map[string]any{"status": "OK", "code": "OK", "msg": "Prospects processed"},
+		"prospects": out,
+	})
+}
+
+// Blacklist puts addresses on the blacklist of the Woodpecker company with
+// the given id, so that add_prospects_list refuses them one by one (status
+// "ERROR", code "E_BLACKLISTED") while it takes the others. It reports
+// whether the company exists. companyID is the SDK's SubAccount.ID, as for
+// Prospects.
+func (s *Server) Blacklist(companyID string, emails ...string) bool {
+	id, err := strconv.ParseInt(companyID, 10, 64)
+	if err != nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.wp.companies {
+		if c.ID != id {
+			continue
+		}
+		if c.blacklist == nil {
+			c.blacklist = map[string]bool{}
+		}
+		for _, e := range emails {
+			c.blacklist[strings.ToLower(e)] = true
+		}
+		return true
+	}
+	return false
 }
 
 // Prospects returns a copy of the prospects on the global list of the

@@ -113,8 +113,11 @@ func TestWoodpeckerProspects(t *testing.T) {
 	r := add(nil, map[string]any{"email": "new.one@example.net", "first_name": "New"},
 		map[string]any{"email": "jordan.lee@example.com", "first_name": "Changed"})
 	wantStatus(t, r, http.StatusOK)
-	wantEq(t, "new", path(t, r.JSON(t), "prospects", 0, "status"), "ADDED")
-	wantEq(t, "existing", path(t, r.JSON(t), "prospects", 1, "status"), "DUPLICATE")
+	// The vendor's statuses: OK per prospect taken (added, or left as it
+	// was without update), under a top-level OK.
+	wantEq(t, "top level", path(t, r.JSON(t), "status", "status"), "OK")
+	wantEq(t, "new", path(t, r.JSON(t), "prospects", 0, "status"), "OK")
+	wantEq(t, "existing", path(t, r.JSON(t), "prospects", 1, "status"), "OK")
 	ps := srv.Prospects(WoodpeckerCompanyID)
 	if len(ps) != before+1 {
 		t.Fatalf("%d prospects, want %d", len(ps), before+1)
@@ -132,12 +135,11 @@ func TestWoodpeckerProspects(t *testing.T) {
 	yes := true
 	r = add(&yes, map[string]any{"email": "Jordan.Lee@example.com", "first_name": "Jordy"})
 	wantStatus(t, r, http.StatusOK)
-	wantEq(t, "updated", path(t, r.JSON(t), "prospects", 0, "status"), "UPDATED")
+	wantEq(t, "updated", path(t, r.JSON(t), "prospects", 0, "status"), "OK")
 	wantEq(t, "edited", find("jordan.lee@example.com")["first_name"], "Jordy")
 	wantEq(t, "kept", find("jordan.lee@example.com")["last_name"], "Lee")
 
 	wantWPError(t, add(nil), "E_REQUIRED_ELEMENT")
-	wantWPError(t, add(nil, map[string]any{"first_name": "No Email"}), "E_REQUIRED_ELEMENT")
 	wantWPError(t, wpDo(t, srv, http.MethodPost, "/rest/v1/add_prospects_list", WoodpeckerCompanyKey, map[string]any{"update": "yes", "prospects": []any{map[string]any{"email": "a@b.co"}}}), "E_WRONG_PARAM")
 	wantWPError(t, wpDo(t, srv, http.MethodPost, "/rest/v1/add_prospects_list", WoodpeckerCompanyKey, map[string]any{}), "E_REQUIRED_ELEMENT")
 
@@ -150,6 +152,24 @@ func TestWoodpeckerProspects(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	if n := len(srv.Prospects(WoodpeckerCompanyID)); n != before+1+20000 {
 		t.Errorf("%d prospects after a full batch", n)
+	}
+	// A prospect without a valid address is refused on its own, the
+	// others are taken.
+	r = add(nil, map[string]any{"first_name": "No Email"}, map[string]any{"email": "taken.too@example.net"})
+	wantStatus(t, r, http.StatusOK)
+	wantEq(t, "refused", path(t, r.JSON(t), "prospects", 0, "status"), "ERROR")
+	wantEq(t, "refused code", path(t, r.JSON(t), "prospects", 0, "code"), "E_EMAIL")
+	wantEq(t, "taken", path(t, r.JSON(t), "prospects", 1, "status"), "OK")
+	if find("taken.too@example.net") == nil {
+		t.Error("the valid prospect beside a refused one was not stored")
+	}
+	if !srv.Blacklist(WoodpeckerCompanyID, "Blocked@Example.net") || srv.Blacklist("999999", "x@y.co") {
+		t.Fatal("Blacklist: wrong company result")
+	}
+	r = add(nil, map[string]any{"email": "blocked@example.net"})
+	wantEq(t, "blacklisted", path(t, r.JSON(t), "prospects", 0, "code"), "E_BLACKLISTED")
+	if find("blocked@example.net") != nil {
+		t.Error("blacklisted prospect stored")
 	}
 }
 
