@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -138,5 +139,29 @@ func TestE2EWoodpeckerProspectsRefusedOneByOne(t *testing.T) {
 	}
 	if n := len(srv.Prospects(multiaccounttest.WoodpeckerCompanyID)) - before; n != 2 {
 		t.Errorf("%d prospects stored, want the 2 not refused", n)
+	}
+}
+
+// Calls that carry only called_at get their start in the account's zone,
+// read from the account: the same instants, to the minute, as unix_time.
+func TestE2ECTMCalledAtInTheAccountsZone(t *testing.T) {
+	clock := &e2eClock{now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)} // summer: daylight saving time
+	withUnix := multiaccounttest.NewServer(multiaccounttest.WithClock(clock))
+	bare := multiaccounttest.NewServer(multiaccounttest.WithClock(clock), multiaccounttest.WithCTMCalledAtOnly())
+	t.Cleanup(withUnix.Close)
+	t.Cleanup(bare.Close)
+	ctx := context.Background()
+	first, _ := strconv.Atoi(multiaccounttest.CTMFirstAccountID)
+	id := strconv.Itoa(first + 1) // the second seeded account
+	q := &multiaccount.CallQuery{AccountID: id, PageSize: 20}
+	want := collect(t, client(t, withUnix, multiaccounttest.CallTrackingMetrics).Records.Calls(ctx, q))
+	got := collect(t, client(t, bare, multiaccounttest.CallTrackingMetrics).Records.Calls(ctx, q))
+	if len(got) == 0 || len(got) != len(want) {
+		t.Fatalf("%d calls, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if !got[i].Start.Equal(want[i].Start.Truncate(time.Minute)) {
+			t.Errorf("call %s: start %v, want %v", got[i].ID, got[i].Start, want[i].Start.Truncate(time.Minute))
+		}
 	}
 }

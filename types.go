@@ -136,6 +136,10 @@ type CallQuery struct {
 	// CallPage.NextCursor from an earlier call with the same query. It is
 	// opaque (CallTrackingMetrics: a page number).
 	Cursor string
+	// Location is the account's time zone, for CallTrackingMetrics calls
+	// that carry only their local called_at. nil reads it from the
+	// account (UTC when the account names no zone the SDK knows).
+	Location *time.Location
 }
 
 // CallPage is one page of call records from Records.CallsPage.

@@ -24,6 +24,16 @@ import (
 // accounts, up to 150 per page), and Records.Calls (one account's calls;
 // CallQuery.AccountID is required). All are reads and retried on transient
 // faults; the token exchange is not. The vendor publishes no rate limit.
+//
+// A call's start is its unix_time. A call without one has only called_at,
+// the account's local time without a zone ("2012-08-17 10:24 AM"): it is
+// read in CallQuery.Location when set, else in the zone of the account's
+// "timezone" field (one extra GET of the account per page that needs it; an
+// IANA name such as "America/New_York", the form the vendor's account
+// creation takes, or one of the US and Canadian Rails-style names such as
+// "Eastern Time (US & Canada)"), else, when the account names no zone the
+// SDK knows, in UTC. A call with neither a unix_time nor a readable
+// called_at is a *DecodeError naming it.
 func CallTrackingMetrics() Provider {
 	return Provider{v: callTrackingMetrics{notOffered{"CallTrackingMetrics"}}}
 }
@@ -288,9 +298,80 @@ type ctmCall struct {
 	TrackingNumber string          `json:"tracking_number"`
 }
 
-// ctmCalledAtLayouts are the formats tried for called_at, whose exact form
-// is unconfirmed; unix_time is preferred when present.
-var ctmCalledAtLayouts = []string{time.RFC3339, "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 MST", "2006-01-02 03:04 PM -07:00", "2006-01-02 15:04:05"}
+// ctmCalledAtZoned and ctmCalledAtLocal are the formats tried for called_at, whose exact form
+// is unconfirmed; unix_time is preferred when present. The vendor's
+// documented sample is the zoneless "2006-01-02 03:04 PM", read in the
+// account's zone; the others carry their own offset or are zoneless too.
+var (
+	ctmCalledAtZoned = []string{time.RFC3339, "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 MST", "2006-01-02 03:04 PM -07:00"}
+	ctmCalledAtLocal = []string{"2006-01-02 03:04 PM", "2006-01-02 15:04:05", "2006-01-02 15:04"}
+)
+
+// ctmParse tries layouts in loc (which a layout's own offset overrides).
+func ctmParse(layouts []string, s string, loc *time.Location) (time.Time, bool) {
+	for _, layout := range layouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// ctmRailsZones are the Rails-style zone names (the vendor is a Rails
+// application) of the US and Canadian zones, by IANA location.
+var ctmRailsZones = map[string]string{
+	"Eastern Time (US & Canada)":  "America/New_York",
+	"Central Time (US & Canada)":  "America/Chicago",
+	"Mountain Time (US & Canada)": "America/Denver",
+	"Pacific Time (US & Canada)":  "America/Los_Angeles",
+	"Atlantic Time (Canada)":      "America/Halifax",
+	"Newfoundland":                "America/St_Johns",
+	"Arizona":                     "America/Phoenix",
+	"Alaska":                      "America/Juneau",
+	"Hawaii":                      "Pacific/Honolulu",
+	"UTC":                         "UTC",
+}
+
+// ctmZone reads an account's timezone field: an IANA name or a Rails-style
+// one. nil when it names no zone this system knows.
+func ctmZone(name string) *time.Location {
+	if name == "" {
+		return nil
+	}
+	if iana, ok := ctmRailsZones[name]; ok {
+		name = iana
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	return loc
+}
+
+// accountZone fetches the account's time zone for called_at; UTC when the
+// account names none the SDK knows.
+func (v callTrackingMetrics) accountZone(ctx context.Context, c *Client, op, id string) (*time.Location, error) {
+	resp, err := v.get(ctx, c, op, "api/v1/accounts/"+id+".json", ctmPageQuery{})
+	if err != nil {
+		return nil, err
+	}
+	var a struct {
+		Timezone string `json:"timezone"`
+		Account  *struct {
+			Timezone string `json:"timezone"`
+		} `json:"account"`
+	}
+	if err := c.decode(op, resp, &a); err != nil {
+		return nil, err
+	}
+	if a.Timezone == "" && a.Account != nil {
+		a.Timezone = a.Account.Timezone
+	}
+	if loc := ctmZone(a.Timezone); loc != nil {
+		return loc, nil
+	}
+	return time.UTC, nil
+}
 
 func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQuery, cursor string) ([]*CallRecord, string, error) {
 	const op = "Records.Calls"
@@ -319,7 +400,9 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 	if err := c.decode(op, resp, &out); err != nil {
 		return nil, "", err
 	}
-	recs, err := decodeItems(resp, "call", out.Calls, func(call ctmCall, raw json.RawMessage) *CallRecord {
+	loc := cq.Location // the account's zone, fetched once when a call needs it
+	var zoneErr error  // that fetch's failure, which is no decoding failure
+	recs, err := decodeItemsChecked(resp, "call", out.Calls, func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
 			Raw: redactJSON(raw, ctmRedact...)}
@@ -327,15 +410,25 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 			rec.AccountID = id
 		}
 		if rec.Start.IsZero() {
-			for _, layout := range ctmCalledAtLayouts {
-				if t, err := time.Parse(layout, call.CalledAt); err == nil {
-					rec.Start = t
-					break
+			t, ok := ctmParse(ctmCalledAtZoned, call.CalledAt, time.UTC)
+			if !ok && call.CalledAt != "" {
+				if loc == nil {
+					if loc, zoneErr = v.accountZone(ctx, c, op, id); zoneErr != nil {
+						return nil, zoneErr
+					}
 				}
+				t, ok = ctmParse(ctmCalledAtLocal, call.CalledAt, loc)
+			}
+			rec.Start = t
+			if !ok {
+				return nil, fmt.Errorf("id %q: neither unix_time nor a called_at in a known format", excerpt(rec.ID))
 			}
 		}
-		return rec
+		return rec, nil
 	})
+	if zoneErr != nil {
+		return nil, "", zoneErr
+	}
 	if err != nil {
 		return nil, "", err
 	}

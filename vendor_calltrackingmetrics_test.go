@@ -519,3 +519,66 @@ func TestCTMCanarySecrets(t *testing.T) {
 	}
 	assertNoCanary(t, append([]string{access, secret}, tokens...), logs.String(), errs, values...)
 }
+
+// called_at alone ("2012-08-17 10:24 AM", the vendor's documented form) is
+// the account's local time: read in CallQuery.Location, else in the zone
+// the account names, else in UTC.
+func TestCTMCalledAtInTheAccountsZone(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	calls := func(c *Client, q *CallQuery) []*CallRecord {
+		t.Helper()
+		var recs []*CallRecord
+		for r, err := range c.Records.Calls(context.Background(), q) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, r)
+		}
+		return recs
+	}
+	chicago := time.FixedZone("CST", -6*3600)
+
+	t.Run("CallQuery.Location", func(t *testing.T) {
+		c, mt := mockClient(t, CallTrackingMetrics(), WithAuth(KeyPair(ctmAccess, ctmSecret)))
+		respond(t, c, mt, "GET", "api/v1/accounts/1001/calls.json", 200, fixture(t, "calltrackingmetrics", "calls_called_at_only.json"))
+		recs := calls(c, &CallQuery{AccountID: "1001", Location: chicago})
+		if !recs[0].Start.Equal(time.Date(2025, 11, 22, 8, 26, 0, 0, chicago)) || !recs[1].Start.Equal(time.Date(2025, 11, 22, 23, 5, 0, 0, chicago)) {
+			t.Errorf("starts = %v, %v", recs[0].Start, recs[1].Start)
+		}
+	})
+	t.Run("the account's timezone", func(t *testing.T) {
+		c, mt := mockClient(t, CallTrackingMetrics(), WithAuth(KeyPair(ctmAccess, ctmSecret)))
+		respond(t, c, mt, "GET", "api/v1/accounts/1001/calls.json", 200, fixture(t, "calltrackingmetrics", "calls_called_at_only.json"))
+		acct := respond(t, c, mt, "GET", "api/v1/accounts/1001.json", 200, fixture(t, "calltrackingmetrics", "account_timezone.json"))
+		recs := calls(c, &CallQuery{AccountID: "1001"})
+		if !recs[0].Start.Equal(time.Date(2025, 11, 22, 8, 26, 0, 0, la)) || !recs[1].Start.Equal(time.Date(2025, 11, 22, 23, 5, 0, 0, la)) {
+			t.Errorf("starts = %v, %v", recs[0].Start, recs[1].Start)
+		}
+		if acct.count() != 1 {
+			t.Errorf("account fetched %d times for one page, want 1", acct.count())
+		}
+	})
+	t.Run("no zone known: UTC", func(t *testing.T) {
+		c, mt := mockClient(t, CallTrackingMetrics(), WithAuth(KeyPair(ctmAccess, ctmSecret)))
+		respond(t, c, mt, "GET", "api/v1/accounts/1001/calls.json", 200, fixture(t, "calltrackingmetrics", "calls_called_at_only.json"))
+		respond(t, c, mt, "GET", "api/v1/accounts/1001.json", 200, fixture(t, "calltrackingmetrics", "account.json"))
+		if recs := calls(c, &CallQuery{AccountID: "1001"}); !recs[0].Start.Equal(time.Date(2025, 11, 22, 8, 26, 0, 0, time.UTC)) {
+			t.Errorf("start = %v", recs[0].Start)
+		}
+	})
+	t.Run("unreadable", func(t *testing.T) {
+		c, mt := mockClient(t, CallTrackingMetrics(), WithAuth(KeyPair(ctmAccess, ctmSecret)))
+		respond(t, c, mt, "GET", "api/v1/accounts/1001/calls.json", 200, []byte(`{"calls":[{"id":7,"called_at":"last Tuesday"}],"page":1,"total_pages":1}`))
+		var last error
+		for _, err := range c.Records.Calls(context.Background(), &CallQuery{AccountID: "1001", Location: chicago}) {
+			last = err
+		}
+		var de *DecodeError
+		if !errors.As(last, &de) || de.Reason != "call 0" || !strings.Contains(last.Error(), `id "7": neither unix_time nor a called_at`) {
+			t.Errorf("err = %v", last)
+		}
+	})
+}

@@ -23,8 +23,11 @@ import (
 // credentials get HTTP 401 {"status":"error","message":…} (the
 // authentication endpoint adds "success":false); the default page size is
 // 10; calls come newest first; start_date and end_date are UTC dates, both
-// included; called_at is the account's local time as
-// "2006-01-02 03:04 PM -07:00".
+// included; each account's "timezone" is an IANA name (the form the
+// vendor's account creation takes in timezone_hint). called_at is, as the
+// vendor documents it, the account's local time without a zone,
+// "2006-01-02 03:04 PM"; a Server made with WithCTMCalledAtOnly leaves out
+// unix_time, so that clients must read called_at in the account's zone.
 
 type ctmState struct {
 	accounts []*ctmAccount // by id, ascending
@@ -321,7 +324,7 @@ func (s *Server) ctmCalls(w http.ResponseWriter, r *http.Request, id string) {
 	lo, hi := pageBounds(page, perPage, len(match))
 	items := make([]any, 0, hi-lo)
 	for _, c := range match[lo:hi] {
-		items = append(items, c.json(a))
+		items = append(items, c.json(a, s.cfg.ctmCalledAtOnly))
 	}
 	s.mu.Unlock()
 	out := ctmPage(r, page, perPage, len(match))
@@ -342,13 +345,16 @@ func (a *ctmAccount) json() map[string]any {
 	}
 }
 
-func (c *ctmCall) json(a *ctmAccount) map[string]any {
-	local := c.Start.In(time.FixedZone(a.Timezone, a.UTCOffset))
-	return map[string]any{
+func (c *ctmCall) json(a *ctmAccount, calledAtOnly bool) map[string]any {
+	loc, err := time.LoadLocation(a.Timezone)
+	if err != nil { // no time zone database: the zone's standard offset
+		loc = time.FixedZone(a.Timezone, a.UTCOffset)
+	}
+	m := map[string]any{
 		"id":              c.ID,
 		"account_id":      c.AccountID,
 		"unix_time":       c.Start.Unix(),
-		"called_at":       local.Format("2006-01-02 03:04 PM -07:00"),
+		"called_at":       c.Start.In(loc).Format("2006-01-02 03:04 PM"),
 		"duration":        c.Duration,
 		"talk_time":       max(c.Duration-8, 0),
 		"caller_number":   c.Caller,
@@ -357,4 +363,8 @@ func (c *ctmCall) json(a *ctmAccount) map[string]any {
 		"direction":       "inbound",
 		"call_status":     c.Status,
 	}
+	if calledAtOnly {
+		delete(m, "unix_time")
+	}
+	return m
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -228,4 +229,34 @@ func TestCTMCalls(t *testing.T) {
 	wantStatus(t, ctmGet(t, srv, fmt.Sprintf("/api/v1/accounts/%d/calls.json?start_date=22-11-2025", id), true), http.StatusBadRequest)
 	wantStatus(t, ctmGet(t, srv, "/api/v1/accounts/77/calls.json", true), http.StatusNotFound)
 	wantStatus(t, ctmGet(t, srv, fmt.Sprintf("/api/v1/accounts/%d/calls.json?per_page=500", id), true), http.StatusBadRequest)
+}
+
+// called_at is the account's local time without a zone, as the vendor
+// documents it; WithCTMCalledAtOnly leaves unix_time out.
+func TestCTMCalledAtOnly(t *testing.T) {
+	withUnix, _ := start(t)
+	bare, _ := start(t, WithCTMCalledAtOnly())
+	first, _ := strconv.Atoi(CTMFirstAccountID)
+	id := first + 1 // the second seeded account
+	acct := ctmGet(t, bare, fmt.Sprintf("/api/v1/accounts/%d.json", id), true).JSON(t)
+	loc, err := time.LoadLocation(acct["timezone"].(string))
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	p := fmt.Sprintf("/api/v1/accounts/%d/calls.json?per_page=20", id)
+	want := ctmGet(t, withUnix, p, true).JSON(t)["calls"].([]any)
+	got := ctmGet(t, bare, p, true).JSON(t)["calls"].([]any)
+	if len(got) == 0 || len(got) != len(want) {
+		t.Fatalf("%d calls, want %d", len(got), len(want))
+	}
+	for i, c := range got {
+		if _, has := c.(map[string]any)["unix_time"]; has {
+			t.Fatalf("unix_time present: %v", c)
+		}
+		at, err := time.ParseInLocation("2006-01-02 03:04 PM", path(t, c, "called_at").(string), loc)
+		u := time.Unix(int64(path(t, want[i], "unix_time").(float64)), 0)
+		if err != nil || !at.Equal(u.Truncate(time.Minute)) {
+			t.Errorf("called_at %v (%v) is not %v in %v", path(t, c, "called_at"), err, u, loc)
+		}
+	}
 }

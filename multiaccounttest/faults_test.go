@@ -122,7 +122,7 @@ func TestConcurrentUse(t *testing.T) {
 			{http.MethodGet, srv.URL(CallTrackingMetrics) + "/api/v1/accounts.json?page=2", nil,
 				[]string{"Authorization", basic(CTMAccessKey, CTMSecretKey)}},
 			{http.MethodPost, kyURL(srv, ""), map[string]any{"account_name": "C", "email": fmt.Sprintf("c%d@x.example", g),
-				"country_iso_code": "IN", "channels": []string{"sms"}, "subaccount_credit_type": "shared"},
+				"country_iso_code": "IN", "channels": []string{"sms"}, "subaccount_credit_type": "shared", "is_invited": false},
 				[]string{"api-key", KaleyraAPIKey}},
 			{http.MethodGet, kyURL(srv, ""), nil, []string{"api-key", KaleyraAPIKey}},
 			{http.MethodPost, srv.URL(SerwerSMS) + "/subaccounts/add.json", map[string]any{"subaccount_username": fmt.Sprintf("user_%d", g),

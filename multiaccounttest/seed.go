@@ -91,8 +91,7 @@ func (s *Server) seedCTM(now time.Time, rng *rand.Rand) {
 	zones := []struct {
 		name   string
 		offset int
-	}{{"Eastern Time (US & Canada)", -5}, {"Central Time (US & Canada)", -6},
-		{"Mountain Time (US & Canada)", -7}, {"Pacific Time (US & Canada)", -8}}
+	}{{"America/New_York", -5}, {"America/Chicago", -6}, {"America/Denver", -7}, {"America/Los_Angeles", -8}}
 	sources := []string{"Google Ads", "Google Organic", "Bing Ads", "Facebook", "Direct", "Yelp", "Website"}
 	callID := 880000001
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)

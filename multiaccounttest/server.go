@@ -97,13 +97,14 @@ func Vendors() []Vendor {
 type Option func(*config)
 
 type config struct {
-	clock          multiaccount.Clock // nil: the real clock
-	now            func() time.Time
-	tokenTTL       time.Duration
-	wpConcurrency  int
-	voiceTelHourly int
-	kyNoShared     bool
-	ssAddWithoutID bool
+	clock           multiaccount.Clock // nil: the real clock
+	now             func() time.Time
+	tokenTTL        time.Duration
+	wpConcurrency   int
+	voiceTelHourly  int
+	kyNoShared      bool
+	ssAddWithoutID  bool
+	ctmCalledAtOnly bool
 }
 
 // WithClock makes the emulator read the time from c instead of the real
@@ -155,6 +156,13 @@ func WithKaleyraSharedRefused() Option {
 // documents (the seed's sample carries the id, the default here).
 func WithSerwerSMSAddWithoutID() Option {
 	return func(c *config) { c.ssAddWithoutID = true }
+}
+
+// WithCTMCalledAtOnly makes CallTrackingMetrics' calls carry only called_at,
+// the account's local time without a zone ("2006-01-02 03:04 PM"), and no
+// unix_time, as some of the vendor's documented samples do.
+func WithCTMCalledAtOnly() Option {
+	return func(c *config) { c.ctmCalledAtOnly = true }
 }
 
 // Fault describes how the emulator misbehaves on requests to one path; see
