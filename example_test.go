@@ -373,3 +373,31 @@ func ExampleCaptureResponse() {
 	fmt.Println(err, meta.StatusCode, meta.Header.Get("Content-Type"))
 	// Output: <nil> 200 application/json; charset=utf-8
 }
+
+func ExampleInRegion() {
+	// Kaleyra's European sub-account host, without typing it.
+	c, err := multiaccount.NewClient(multiaccount.Kaleyra("HXXXXXXX071IN", multiaccount.InRegion(multiaccount.RegionEurope)),
+		multiaccount.WithAuth(multiaccount.APIKeyAuth("parent-key")))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.BaseURL())
+	// Output: https://podapi.eu.kaleyra.io/
+}
+
+func ExampleProspectError() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Woodpecker)
+	srv.Blacklist(multiaccounttest.WoodpeckerCompanyID, "blocked@example.com")
+
+	err := c.Agency.AddProspects(context.Background(), fmt.Sprint(multiaccounttest.WoodpeckerCompanyID),
+		[]multiaccount.Prospect{{Email: "ok@example.com"}, {Email: "blocked@example.com"}}, multiaccount.ProspectOptions{})
+	var pe *multiaccount.ProspectError
+	if errors.As(err, &pe) {
+		for _, r := range pe.Refused {
+			fmt.Println(r.Index, r.Email, r.Code) // the others were added
+		}
+	}
+	// Output: 1 blocked@example.com E_BLACKLISTED
+}

@@ -582,3 +582,45 @@ func TestCTMCalledAtInTheAccountsZone(t *testing.T) {
 		}
 	})
 }
+
+// The account fetch behind called_at carries the credentials too: its
+// failures never show them.
+func TestCTMCanarySecretsAccountZone(t *testing.T) {
+	const (
+		access = "CANARY-CTM-ACCESS-z1"
+		secret = "CANARY-CTM-SECRET-z2"
+		tok    = "CANARY-CTM-TOKEN-z3"
+	)
+	logger, logs := debugLogger()
+	var errs []error
+	var values []any
+	for _, mode := range []string{"transport-error", "500", "ok"} {
+		for _, a := range []Authenticator{KeyPair(access, secret), NewSessionToken(access, secret)} {
+			c, mt := mockClient(t, CallTrackingMetrics(), WithAuth(a), WithLogger(logger), WithClock(newFakeClock()))
+			mt.RegisterResponder("POST", c.BaseURL()+"api/v1/authentication", func(*http.Request) (*http.Response, error) {
+				return httpmock.NewStringResponse(200, `{"success":true,"token":"`+tok+`","expires":"2027-01-01T00:00:00Z","first_account":{"id":1}}`), nil
+			})
+			respond(t, c, mt, "GET", "api/v1/accounts/1001/calls.json", 200, fixture(t, "calltrackingmetrics", "calls_called_at_only.json"))
+			mt.RegisterResponder("GET", c.BaseURL()+"api/v1/accounts/1001.json", func(req *http.Request) (*http.Response, error) {
+				switch mode {
+				case "transport-error":
+					return nil, fmt.Errorf("proxy refused %s", req.URL.String())
+				case "500":
+					return httpmock.NewStringResponse(500, "upstream failed for "+req.URL.String()), nil
+				}
+				return httpmock.NewBytesResponse(200, fixture(t, "calltrackingmetrics", "account_timezone.json")), nil
+			})
+			var last error
+			for r, err := range c.Records.Calls(context.Background(), &CallQuery{AccountID: "1001"}) {
+				last = err
+				values = append(values, r)
+			}
+			if (mode == "ok") != (last == nil) {
+				t.Errorf("%s: err = %v", mode, last)
+			}
+			errs = append(errs, last)
+			values = append(values, c, a)
+		}
+	}
+	assertNoCanary(t, []string{access, secret, tok}, logs.String(), errs, values...)
+}
