@@ -54,7 +54,9 @@ func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, e
 // Create makes a sub-account. Each vendor requires its own fields (see
 // SubAccountCreate); missing ones give a *ValidationError before any I/O.
 // A create is never sent twice. Offered by VoiceTel (administrator key),
-// Kaleyra, SerwerSMS and Woodpecker (billed per company).
+// Kaleyra, SerwerSMS and Woodpecker (billed per company). SerwerSMS may
+// answer without the new id: the returned SubAccount's ID is then empty and
+// List finds it by Username.
 func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (*SubAccount, error) {
 	if in == nil {
 		return nil, s.c.named(invalid("SubAccounts.Create", "in", "is nil"))
@@ -64,7 +66,8 @@ func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (
 }
 
 // Update changes the fields set in u and returns the sub-account. Offered
-// by Kaleyra.
+// by Kaleyra, which documents Name, CreditAmount and LowBalanceAlert; a set
+// Email or Status gives a *ValidationError before any I/O.
 func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccountUpdate) (*SubAccount, error) {
 	if u == nil {
 		return nil, s.c.named(invalid("SubAccounts.Update", "u", "is nil"))
