@@ -1,7 +1,10 @@
 package multiaccount
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -64,6 +67,59 @@ func BenchmarkSlidingWindowReserve(b *testing.B) {
 		now = now.Add(10 * time.Minute)
 		if _, _, ok := w.reserve(now, 0); !ok {
 			b.Fatal("refused")
+		}
+	}
+}
+
+// woodpeckerStatuses20k is a full chunk's answer: 20,000 per-prospect
+// statuses, one in a thousand refused.
+func woodpeckerStatuses20k() ([]Prospect, []byte) {
+	ps := make([]Prospect, woodpeckerProspectsPerRequest)
+	var b bytes.Buffer
+	b.WriteString(`{"status":{"status":"OK","code":"OK"},"prospects":[`)
+	for i := range ps {
+		ps[i].Email = fmt.Sprintf("p%d@example.com", i)
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if i%1000 == 7 {
+			fmt.Fprintf(&b, `{"email":%q,"status":"ERROR","code":"E_EMAIL","msg":"Invalid e-mail"}`, ps[i].Email)
+		} else {
+			fmt.Fprintf(&b, `{"id":%d,"email":%q,"status":"OK"}`, i, ps[i].Email)
+		}
+	}
+	b.WriteString(`]}`)
+	return ps, b.Bytes()
+}
+
+// BenchmarkWoodpeckerRefusedProspects reads a chunk's statuses and matches
+// the refusals to the caller's prospects.
+func BenchmarkWoodpeckerRefusedProspects(b *testing.B) {
+	ps, body := woodpeckerStatuses20k()
+	resp := &response{status: 200, body: body}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r, err := (woodpecker{}).refusedProspects("Agency.AddProspects", resp, ps, 0, len(ps)); err != nil || len(r) != 20 {
+			b.Fatal(len(r), err)
+		}
+	}
+}
+
+// BenchmarkWoodpeckerRefusedProspectsBaseline is the hand-written floor:
+// one plain decode of the same answer into a slice of structs.
+func BenchmarkWoodpeckerRefusedProspectsBaseline(b *testing.B) {
+	_, body := woodpeckerStatuses20k()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var out struct {
+			Prospects []struct{ Email, Status, Code, Msg string }
+		}
+		if err := json.Unmarshal(body, &out); err != nil || len(out.Prospects) != woodpeckerProspectsPerRequest {
+			b.Fatal(err)
 		}
 	}
 }
