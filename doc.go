@@ -15,6 +15,11 @@
 // NewClient validates its options and does no I/O. A Client is safe for
 // concurrent use; make one per vendor and credential and reuse it.
 //
+// A [ProviderOption] chooses which of a vendor's deployments a provider
+// talks to, e.g. [InRegion] for Kaleyra's regional hosts:
+// Kaleyra(sid, InRegion(RegionEurope)). Without options each provider keeps
+// its default host.
+//
 // # Services
 //
 // Every Client has the same four services; an operation its vendor does
@@ -38,9 +43,10 @@
 //
 // Every failure is typed: [*APIError] (the vendor's code and message),
 // [*RateLimitError], [*ValidationError] (before any I/O), [*DecodeError],
-// [*NetworkError] and [*ChunkError]. errors.Is maps them to the sentinels
-// [ErrUnauthorized], [ErrForbidden], [ErrNotFound], [ErrConflict],
-// [ErrRateLimited], [ErrUnsupported] and [ErrInvalidInput]. Every error text
+// [*NetworkError], [*ChunkError] and [*ProspectError] (prospects refused
+// one by one while the others were added). errors.Is maps them to the
+// sentinels [ErrUnauthorized], [ErrForbidden], [ErrNotFound],
+// [ErrConflict], [ErrRateLimited], [ErrUnsupported] and [ErrInvalidInput]. Every error text
 // reads "multiaccount: <Provider> <Operation>: …".
 //
 // # Retries and limits

@@ -77,8 +77,8 @@ type SubAccountCreate struct {
 	CreditType string
 	// Invite: Kaleyra is_invited, whether the new sub-account's user gets
 	// an invitation e-mail. The vendor marks the field mandatory, so it is
-	// always sent: nil sends false (no e-mail), the documented default; point
-	// it at true to invite. Other vendors refuse it when set.
+	// always sent: nil sends false (no e-mail), the documented default; set
+	// it (Ptr(true)) to invite. Other vendors refuse it when set.
 	Invite *bool
 	// InitialCredit: Kaleyra credit_amount, the initial credit of an
 	// "assigned" sub-account (required then, positive; the vendor answers
