@@ -321,25 +321,19 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 // whether the company exists. companyID is the SDK's SubAccount.ID, as for
 // Prospects.
 func (s *Server) Blacklist(companyID string, emails ...string) bool {
-	id, err := strconv.ParseInt(companyID, 10, 64)
-	if err != nil {
-		return false
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, c := range s.wp.companies {
-		if c.ID != id {
-			continue
-		}
-		if c.blacklist == nil {
-			c.blacklist = map[string]bool{}
-		}
-		for _, e := range emails {
-			c.blacklist[strings.ToLower(e)] = true
-		}
-		return true
+	c := s.wpCompanyByID(companyID)
+	if c == nil {
+		return false
 	}
-	return false
+	if c.blacklist == nil {
+		c.blacklist = map[string]bool{}
+	}
+	for _, e := range emails {
+		c.blacklist[strings.ToLower(e)] = true
+	}
+	return true
 }
 
 // Prospects returns a copy of the prospects on the global list of the
@@ -347,21 +341,30 @@ func (s *Server) Blacklist(companyID string, emails ...string) bool {
 // there is none), each as the JSON object last sent for it plus its "id".
 // Tests use it to check what add_prospects_list stored.
 func (s *Server) Prospects(companyID string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.wpCompanyByID(companyID)
+	if c == nil {
+		return nil
+	}
+	out := make([]map[string]any, 0, len(c.Prospects))
+	for _, p := range c.Prospects {
+		out = append(out, maps.Clone(p))
+	}
+	return out
+}
+
+// wpCompanyByID finds a company by the SDK's string id, or nil. The caller
+// holds s.mu.
+func (s *Server) wpCompanyByID(companyID string) *wpCompany {
 	id, err := strconv.ParseInt(companyID, 10, 64)
 	if err != nil {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, c := range s.wp.companies {
-		if c.ID != id {
-			continue
+		if c.ID == id {
+			return c
 		}
-		out := make([]map[string]any, 0, len(c.Prospects))
-		for _, p := range c.Prospects {
-			out = append(out, maps.Clone(p))
-		}
-		return out
 	}
 	return nil
 }
