@@ -154,6 +154,55 @@ type providerConfig struct {
 	regions map[Region]string
 	// base is the chosen region's base URL ("": the vendor's default).
 	base string
+	// versions are the API versions the SDK speaks for the vendor, the
+	// default first (nil: the vendor has one).
+	versions []APIVersion
+	// version is the chosen one ("": the default).
+	version APIVersion
+}
+
+// APIVersion names one of a vendor's API versions. A vendor's constructor
+// with no InVersion option speaks the version its seed document describes,
+// so existing code keeps its behaviour; new code should choose the
+// current one.
+type APIVersion string
+
+// The API versions the SDK speaks, by vendor.
+const (
+	// VoiceTelV21 is VoiceTel's Account API v2.1.6, the default of VoiceTel().
+	VoiceTelV21 APIVersion = "v2.1"
+	// WoodpeckerV1 is Woodpecker's agency API v1, the default of Woodpecker().
+	WoodpeckerV1 APIVersion = "v1"
+)
+
+// InVersion selects the vendor's API version v. A vendor with one version,
+// or without v, refuses it: NewClient reports a *ValidationError naming
+// the versions it has.
+func InVersion(v APIVersion) ProviderOption {
+	return func(pc *providerConfig) error {
+		for _, have := range pc.versions {
+			if have == v {
+				pc.version = v
+				return nil
+			}
+		}
+		if len(pc.versions) < 2 {
+			return invalid(pc.vendor, "InVersion", pc.vendor+" has one API version in this SDK")
+		}
+		names := make([]string, len(pc.versions))
+		for i, have := range pc.versions {
+			names[i] = strconv.Quote(string(have))
+		}
+		return invalid(pc.vendor, "InVersion", pc.vendor+" has no API version "+strconv.Quote(string(v))+"; use one of "+strings.Join(names, ", "))
+	}
+}
+
+// chosenVersion is the version the options chose, or the default.
+func (pc providerConfig) chosenVersion() APIVersion {
+	if pc.version == "" && len(pc.versions) > 0 {
+		return pc.versions[0]
+	}
+	return pc.version
 }
 
 // Region names one of a vendor's regional deployments. Only the vendors

@@ -25,9 +25,21 @@ import (
 // Offered: SubAccounts.Create (administrator key), Keys.Exchange,
 // Records.Calls, Records.RecurringCharges, Agency.Account,
 // Agency.SIPRegistration, Agency.Signup, Agency.Recover.
-func VoiceTel() Provider { return Provider{v: voiceTel{notOffered{"VoiceTel"}}} }
+//
+// VoiceTel() speaks v2.1 (VoiceTelV21); InVersion chooses another version
+// the SDK speaks.
+func VoiceTel(opts ...ProviderOption) Provider {
+	pc, err := applyProviderOptions(providerConfig{vendor: "VoiceTel", versions: []APIVersion{VoiceTelV21}}, opts)
+	if err != nil {
+		return Provider{v: voiceTel{notOffered: notOffered{"VoiceTel"}}, err: err}
+	}
+	return Provider{v: voiceTel{notOffered: notOffered{"VoiceTel"}, version: pc.chosenVersion()}}
+}
 
-type voiceTel struct{ notOffered }
+type voiceTel struct {
+	notOffered
+	version APIVersion
+}
 
 // voiceTelHourly is the vendor's limit on apikey/, cdr/, info/ and mrc/.
 var voiceTelHourly = windowLimit{n: 6, per: time.Hour}

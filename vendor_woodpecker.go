@@ -27,9 +27,21 @@ import (
 // it), queueing calls within their context. E_TOO_MANY_REQUESTS means the
 // request was not processed; it is retried with backoff for every
 // operation, creates included.
-func Woodpecker() Provider { return Provider{v: woodpecker{notOffered{"Woodpecker"}}} }
+//
+// Woodpecker() speaks the agency API v1 (WoodpeckerV1); InVersion chooses
+// another version the SDK speaks.
+func Woodpecker(opts ...ProviderOption) Provider {
+	pc, err := applyProviderOptions(providerConfig{vendor: "Woodpecker", versions: []APIVersion{WoodpeckerV1}}, opts)
+	if err != nil {
+		return Provider{v: woodpecker{notOffered: notOffered{"Woodpecker"}}, err: err}
+	}
+	return Provider{v: woodpecker{notOffered: notOffered{"Woodpecker"}, version: pc.chosenVersion()}}
+}
 
-type woodpecker struct{ notOffered }
+type woodpecker struct {
+	notOffered
+	version APIVersion
+}
 
 // woodpeckerProspectsPerRequest is the vendor's cap on prospects per
 // add_prospects_list request.
