@@ -55,6 +55,20 @@ func (s *Server) Client(v Vendor, opts ...multiaccount.Option) (*multiaccount.Cl
 	if err != nil {
 		return nil, err
 	}
+	return s.ClientFor(v, p, opts...)
+}
+
+// ClientFor is Client with a provider of the caller's choosing, for another
+// of the vendor's API versions or regions, e.g.
+//
+//	srv.ClientFor(multiaccounttest.VoiceTel, multiaccount.VoiceTel(multiaccount.InVersion(v)))
+//
+// The emulator serves every version a vendor's server speaks at the same
+// URL, under the vendor's own paths.
+func (s *Server) ClientFor(v Vendor, p multiaccount.Provider, opts ...multiaccount.Option) (*multiaccount.Client, error) {
+	if _, ok := s.servers[v]; !ok {
+		return nil, fmt.Errorf("multiaccounttest: unknown vendor %q", v)
+	}
 	all := []multiaccount.Option{multiaccount.WithBaseURL(s.URL(v)), multiaccount.WithAuth(Credentials(v))}
 	if s.cfg.clock != nil {
 		all = append(all, multiaccount.WithClock(s.cfg.clock))
