@@ -57,17 +57,24 @@ func BenchmarkRedactJSONNothingToRedact(b *testing.B) {
 	}
 }
 
-func BenchmarkSlidingWindowReserve(b *testing.B) {
-	w := &slidingWindow{lim: windowLimit{n: 6, per: time.Hour}}
+// BenchmarkMemoryLimitStoreReserve is one reserve and confirm in the
+// default store; the baseline is the process-local window it replaced
+// (about 60 ns, 0 allocs), and the target is no allocation.
+func BenchmarkMemoryLimitStoreReserve(b *testing.B) {
+	st := newMemoryStore()
+	w := Window{Key: "w|https://api.voicetel.com:443/v2.1/account/info|6/1h0m0s", N: 6, Per: time.Hour}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// Ten minutes apart: every reservation succeeds and evicts one.
 		now = now.Add(10 * time.Minute)
-		if _, _, ok := w.reserve(now, 0); !ok {
+		s, ok, err := st.Reserve(ctx, w, now, 0, time.Minute)
+		if !ok || err != nil {
 			b.Fatal("refused")
 		}
+		_ = st.Confirm(ctx, w, s, now)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -45,7 +46,10 @@ type Client struct {
 	maxBody   int64
 	inFlight  int
 	perSecond *tokenBucket
-	limits    *limiters // sharedLimiters, except in tests that need isolation
+	store     LimitStore    // defaultStore unless WithLimitStore
+	lease     time.Duration // how long a limit slot is held at most
+	limitHost string        // canonical server, for limit keys
+	windows   sync.Map      // request path -> Window, so a reserve builds no key
 }
 
 // NewClient returns a Client for the provider. It validates the options and
@@ -86,10 +90,15 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		clock:     s.clock,
 		maxBody:   s.maxBody,
 		inFlight:  p.v.maxInFlight(),
-		limits:    sharedLimiters,
+		store:     defaultStore,
+		lease:     DefaultLimitLease,
+		limitHost: limitHost(base),
 	}
-	if s.limits != nil {
-		c.limits = s.limits
+	if s.store != nil {
+		c.store = s.store
+	}
+	if s.lease > 0 {
+		c.lease = s.lease
 	}
 	if c.userAgent == "" {
 		c.userAgent = "multiaccount-go/" + Version

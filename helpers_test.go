@@ -278,5 +278,5 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // withPrivateLimiters gives a Client limiters of its own, so that a test
 // that makes many clients for one host does not share their windows.
 func withPrivateLimiters() Option {
-	return func(s *settings) error { s.limits = newLimiters(); return nil }
+	return func(s *settings) error { s.store = newMemoryStore(); return nil }
 }

@@ -6,6 +6,10 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,139 +21,116 @@ import (
 type windowLimit struct {
 	n   int
 	per time.Duration
+	// perKey: the vendor counts per credential rather than per IP.
+	perKey bool
 }
 
-// slidingWindow enforces a windowLimit exactly. It remembers the times of
-// the attempts of the last period (reservations included, which may lie in
-// the future); a new attempt may go at the earliest moment the n-th most
-// recent one is per old. That admits n back-to-back attempts and the next
-// one the instant the first leaves the window, and never n+1 in any window.
-//
-// A token bucket cannot say this: with burst n and one token every per/n it
-// admits n at once and then one more every per/n, which is 2n-1 in the first
-// period (11 for VoiceTel's 6 per hour), and with a refill of per it wastes
-// capacity instead. The exact window costs a few timestamps per endpoint.
-type slidingWindow struct {
-	mu      sync.Mutex
-	lim     windowLimit
-	times   []time.Time // sorted; none older than one period before the last reservation
-	blocked time.Time   // a server 429 closed the window until then
-}
+// The exact window. A token bucket cannot keep a rolling limit: with burst
+// n and one token every per/n it admits n at once and then one more every
+// per/n, which is 2n-1 in the first period (11 for VoiceTel's 6 per hour),
+// and with a refill of per it wastes capacity instead. The window instead
+// remembers each attempt's booking and end (see LimitStore for the rule),
+// which costs a few timestamps per endpoint.
 
-// reserve books the earliest slot at or after now. If that slot is more
-// than maxWait away nothing is booked and ok is false; wait says how long
-// until the slot would have been free.
-func (w *slidingWindow) reserve(now time.Time, maxWait time.Duration) (at time.Time, wait time.Duration, ok bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	// Attempts a full period old no longer count.
-	drop := 0
-	for drop < len(w.times) && !w.times[drop].Add(w.lim.per).After(now) {
-		drop++
+// limitHost is the canonical server of a base URL for limit keys: scheme,
+// lower-cased host, explicit port. "localhost" is keyed as 127.0.0.1, the
+// address it resolves to on every common system, so that the two
+// spellings of one server share its window; the key is never dialled.
+func limitHost(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" {
+		host = "127.0.0.1"
 	}
-	w.times = append(w.times[:0], w.times[drop:]...)
-
-	at = now
-	if w.blocked.After(at) {
-		at = w.blocked
-	}
-	if k := len(w.times); k > 0 {
-		// Never book before an existing booking: the list stays sorted
-		// and every window around the new slot is the one checked below.
-		if w.times[k-1].After(at) {
-			at = w.times[k-1]
-		}
-		if k >= w.lim.n {
-			if free := w.times[k-w.lim.n].Add(w.lim.per); free.After(at) {
-				at = free
-			}
-		}
-	}
-	wait = at.Sub(now)
-	if wait > maxWait {
-		return at, wait, false
-	}
-	w.times = append(w.times, at)
-	return at, wait, true
-}
-
-// cancel returns a booked slot that was not used (its caller gave up
-// waiting).
-func (w *slidingWindow) cancel(at time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for i := len(w.times) - 1; i >= 0; i-- {
-		if w.times[i].Equal(at) {
-			w.times = append(w.times[:i], w.times[i+1:]...)
-			return
-		}
-	}
-}
-
-// block closes the window until t, after the server said so with a 429.
-func (w *slidingWindow) block(t time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if t.After(w.blocked) {
-		w.blocked = t
-	}
-}
-
-// limiters holds the rolling windows and in-flight semaphores by key.
-type limiters struct {
-	mu       sync.Mutex
-	windows  map[string]*slidingWindow
-	inFlight map[string]chan struct{}
-}
-
-func newLimiters() *limiters {
-	return &limiters{windows: map[string]*slidingWindow{}, inFlight: map[string]chan struct{}{}}
-}
-
-// sharedLimiters are shared by every Client in the process, because vendors
-// count per IP address, not per client.
-var sharedLimiters = newLimiters()
-
-// hostKey identifies the server a base URL reaches: scheme, host and port.
-func (c *Client) hostKey() string {
-	port := c.base.Port()
+	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[c.base.Scheme]
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	return c.base.Scheme + "://" + net.JoinHostPort(c.base.Hostname(), port)
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(host, port)
 }
 
-// window returns the process-wide window of r's endpoint on c's host.
-func (c *Client) window(r *request) *slidingWindow {
-	key := fmt.Sprintf("%s%s|%d/%s", c.hostKey(), c.base.EscapedPath(), r.window.n, r.window.per) + "|" + r.path
-	c.limits.mu.Lock()
-	defer c.limits.mu.Unlock()
-	w := c.limits.windows[key]
-	if w == nil {
-		w = &slidingWindow{lim: r.window}
-		c.limits.windows[key] = w
+// limitWindow returns the Window of r's endpoint: canonical host and
+// cleaned path (a doubled slash is the same endpoint), the limit itself,
+// and the scope: per IP windows are shared by everything using the store,
+// per key ones add the credential's identity (a hash, never the secret).
+func (c *Client) limitWindow(r *request, a Authenticator) Window {
+	if !r.window.perKey {
+		if w, ok := c.windows.Load(r.path); ok {
+			return w.(Window)
+		}
+	}
+	key := fmt.Sprintf("w|%s%s|%d/%s", c.limitHost, path.Clean("/"+c.base.EscapedPath()+"/"+r.path), r.window.n, r.window.per)
+	if r.window.perKey {
+		key += "|" + identityOf(a)
+	}
+	w := Window{Key: key, N: r.window.n, Per: r.window.per}
+	if !r.window.perKey {
+		c.windows.Store(r.path, w)
 	}
 	return w
 }
 
+// slot is a booked window slot an attempt must confirm or cancel.
+type slot struct {
+	w  Window
+	s  Slot
+	ok bool // a slot was booked
+}
+
 // takeSlot waits for the client-side limits that apply to one attempt of
-// r, at most c.rateWait; a longer wait fails at once.
-func (c *Client) takeSlot(ctx context.Context, r *request) error {
+// r, at most c.rateWait; a longer wait fails at once. The slot it returns
+// must be ended by endSlot.
+func (c *Client) takeSlot(ctx context.Context, r *request, a Authenticator) (slot, error) {
+	var sl slot
 	if r.window.n > 0 {
-		w := c.window(r)
-		at, wait, ok := w.reserve(c.clock.Now(), c.rateWait)
-		if !ok {
-			return &RateLimitError{Local: true, RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path}
+		w := c.limitWindow(r, a)
+		s, ok, err := c.store.Reserve(ctx, w, c.clock.Now(), c.rateWait, c.lease)
+		if err != nil {
+			return sl, err
 		}
-		if err := c.sleep(ctx, wait); err != nil {
-			w.cancel(at)
-			return err
+		if !ok {
+			return sl, &RateLimitError{Local: true, RetryAfter: s.Wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path}
+		}
+		sl = slot{w: w, s: s, ok: true}
+		if err := c.sleep(ctx, s.Wait); err != nil {
+			c.endSlot(sl, false)
+			return slot{}, err
 		}
 	}
 	if c.perSecond != nil {
-		return c.perSecond.wait(ctx, c, r)
+		if err := c.perSecond.wait(ctx, c, r); err != nil {
+			c.endSlot(sl, false)
+			return slot{}, err
+		}
 	}
-	return nil
+	return sl, nil
+}
+
+// endSlot confirms a slot with the attempt's end, or gives it back when
+// nothing was sent. A store failure here cannot be reported to the caller
+// (the attempt is over); the slot then ages out with its lease.
+func (c *Client) endSlot(sl slot, sent bool) {
+	if !sl.ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if sent {
+		_ = c.store.Confirm(ctx, sl.w, sl.s, c.clock.Now())
+	} else {
+		_ = c.store.Cancel(ctx, sl.w, sl.s)
+	}
+}
+
+// storeTimeout bounds the store calls made after an attempt, which run
+// apart from the caller's context so that a cancelled call still records
+// its end.
+const storeTimeout = 10 * time.Second
+
+// blockWindow closes r's window for d after a server 429.
+func (c *Client) blockWindow(r *request, d time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	_ = c.store.Block(ctx, c.limitWindow(r, c.auth), c.clock.Now(), d)
 }
 
 // sleep waits d on the client's clock, or until ctx is done.
@@ -188,25 +169,23 @@ func (b *tokenBucket) wait(ctx context.Context, c *Client, r *request) error {
 	return nil
 }
 
-// acquireInFlight takes one of c.inFlight slots for the credential and host,
-// process-wide, waiting within ctx. The returned func frees it once.
+// acquireInFlight takes one of c.inFlight slots for the credential and host
+// from the store, waiting within ctx. The returned func frees it once.
 func (c *Client) acquireInFlight(ctx context.Context, a Authenticator) (func(), error) {
 	if c.inFlight <= 0 {
 		return func() {}, nil
 	}
-	key := fmt.Sprintf("%s|%d|%s", c.hostKey(), c.inFlight, identityOf(a))
-	c.limits.mu.Lock()
-	sem := c.limits.inFlight[key]
-	if sem == nil {
-		sem = make(chan struct{}, c.inFlight)
-		c.limits.inFlight[key] = sem
-	}
-	c.limits.mu.Unlock()
-	select {
-	case sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	key := c.limitHost + "|inflight|" + strconv.Itoa(c.inFlight) + "|" + identityOf(a)
+	l, err := c.store.Acquire(ctx, key, c.inFlight, c.lease)
+	if err != nil {
+		return nil, err
 	}
 	var once sync.Once
-	return func() { once.Do(func() { <-sem }) }, nil
+	return func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+			defer cancel()
+			_ = c.store.Release(ctx, key, l)
+		})
+	}, nil
 }

@@ -3,7 +3,11 @@ package multiaccount
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -303,26 +307,39 @@ func TestRequestRateTokenBucket(t *testing.T) {
 }
 
 func TestSlidingWindowUnit(t *testing.T) {
-	w := &slidingWindow{lim: windowLimit{n: 2, per: time.Hour}}
+	st := newMemoryStore()
+	w := Window{Key: "k", N: 2, Per: time.Hour}
+	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if _, _, ok := w.reserve(t0, 0); !ok {
+	reserve := func(now time.Time, maxWait time.Duration) (Slot, bool) {
+		s, ok, err := st.Reserve(ctx, w, now, maxWait, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, ok
+	}
+	s1, ok := reserve(t0, 0)
+	if !ok {
 		t.Fatal("1st refused")
 	}
-	if _, _, ok := w.reserve(t0.Add(time.Minute), 0); !ok {
+	_ = st.Confirm(ctx, w, s1, t0)
+	s2, ok := reserve(t0.Add(time.Minute), 0)
+	if !ok {
 		t.Fatal("2nd refused")
 	}
-	if _, wait, ok := w.reserve(t0.Add(2*time.Minute), 0); ok || wait != 58*time.Minute {
-		t.Fatalf("3rd: ok=%v wait=%v", ok, wait)
+	_ = st.Confirm(ctx, w, s2, t0.Add(time.Minute))
+	if s, ok := reserve(t0.Add(2*time.Minute), 0); ok || s.Wait != 58*time.Minute {
+		t.Fatalf("3rd: ok=%v wait=%v", ok, s.Wait)
 	}
 	// Waiting callers queue: each books the next free slot.
-	at1, _, ok1 := w.reserve(t0.Add(2*time.Minute), 3*time.Hour)
-	at2, _, ok2 := w.reserve(t0.Add(2*time.Minute), 3*time.Hour)
-	if !ok1 || !ok2 || !at1.Equal(t0.Add(time.Hour)) || !at2.Equal(t0.Add(61*time.Minute)) {
-		t.Fatalf("queued slots %v %v", at1, at2)
+	a1, ok1 := reserve(t0.Add(2*time.Minute), 3*time.Hour)
+	a2, ok2 := reserve(t0.Add(2*time.Minute), 3*time.Hour)
+	if !ok1 || !ok2 || !a1.At.Equal(t0.Add(time.Hour)) || !a2.At.Equal(t0.Add(61*time.Minute)) {
+		t.Fatalf("queued slots %v %v", a1.At, a2.At)
 	}
-	w.cancel(at2)
-	if at3, _, _ := w.reserve(t0.Add(2*time.Minute), 3*time.Hour); !at3.Equal(t0.Add(61 * time.Minute)) {
-		t.Fatalf("a cancelled slot was not returned: %v", at3)
+	_ = st.Cancel(ctx, w, a2)
+	if a3, _ := reserve(t0.Add(2*time.Minute), 3*time.Hour); !a3.At.Equal(t0.Add(61 * time.Minute)) {
+		t.Fatalf("a cancelled slot was not returned: %v", a3.At)
 	}
 }
 
@@ -344,5 +361,93 @@ func TestServer429WaitsWhenTheCallerAllowsIt(t *testing.T) {
 	}
 	if rec.count() != 2 {
 		t.Errorf("attempts = %d, want 2", rec.count())
+	}
+}
+
+func TestWindowKeyIsTheCanonicalEndpoint(t *testing.T) {
+	// One server, spelled four ways: one window of 6.
+	var mu sync.Mutex
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		hits++
+		mu.Unlock()
+		_, _ = w.Write(fixture(t, "voicetel", "info.json"))
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	store := NewMemoryLimitStore()
+	clock := newFakeClock()
+	var local int
+	for _, base := range []string{"http://127.0.0.1:" + port, "http://localhost:" + port, "http://LOCALHOST:" + port + "/", "http://127.0.0.1:" + port + "//"} {
+		c, err := NewClient(VoiceTel(), WithAuth(Bearer(vtKey)), WithBaseURL(base), WithLimitStore(store), WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range infoN(c, 6) {
+			var rl *RateLimitError
+			if errors.As(err, &rl) && rl.Local {
+				local++
+			} else if err != nil {
+				t.Fatalf("%s: %v", base, err)
+			}
+		}
+	}
+	if hits != 6 || local != 18 {
+		t.Fatalf("server saw %d, %d refused locally; want 6 and 18", hits, local)
+	}
+	a, _ := NewClient(VoiceTel(), WithBaseURL("https://API.voicetel.com"))
+	b, _ := NewClient(VoiceTel(), WithBaseURL("https://api.voicetel.com:443/"))
+	r := &request{path: "v2.1/account/info/", window: voiceTelHourly}
+	if ka, kb := a.limitWindow(r, nil).Key, b.limitWindow(r, nil).Key; ka != kb {
+		t.Errorf("keys differ: %q %q", ka, kb)
+	}
+}
+
+func TestWindowKeyPerKeyScopeHoldsNoSecret(t *testing.T) {
+	c, _ := voiceTelClient(t)
+	r := &request{path: "x/", window: windowLimit{n: 1, per: time.Hour, perKey: true}}
+	k1, k2 := c.limitWindow(r, Bearer(vtKey)).Key, c.limitWindow(r, Bearer("another-key")).Key
+	if k1 == k2 || strings.Contains(k1, vtKey) {
+		t.Errorf("per-key windows %q %q: want distinct and free of the key", k1, k2)
+	}
+}
+
+// TestSlidingWindowExactWithTransitDelaysAndRetries drives calls whose
+// attempts take time to reach the server and to answer, half of them
+// failing with 503 and retried: the server must never see 7 arrivals in a
+// rolling hour. Booking-time windows fail this: a slow first request lets
+// the 7th arrive 59m57s after it.
+func TestSlidingWindowExactWithTransitDelaysAndRetries(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), WithRetry(RetryPolicy{MaxRetries: 2, MinWait: time.Microsecond, MaxWait: time.Microsecond}))
+	rng := rand.New(rand.NewPCG(1, 2))
+	var arrivals []time.Time
+	mt.RegisterResponder("POST", c.BaseURL()+"v2.1/account/info/", func(*http.Request) (*http.Response, error) {
+		clock.Advance(time.Duration(rng.IntN(5000)) * time.Millisecond) // to the server
+		arrivals = append(arrivals, clock.Now())
+		clock.Advance(time.Duration(rng.IntN(5000)) * time.Millisecond) // and back
+		if rng.IntN(2) == 0 {
+			return answer(503, []byte(`{"statusCode":"503","status":"Error","message":"busy"}`))()
+		}
+		return answer(200, fixture(t, "voicetel", "info.json"))()
+	})
+	for i := 0; i < 400; i++ {
+		_, _ = c.Agency.Account(context.Background())
+		clock.Advance(time.Duration(rng.IntN(180)) * time.Second)
+	}
+	for i := range arrivals {
+		n := 0
+		for _, u := range arrivals[i:] {
+			if u.Sub(arrivals[i]) < time.Hour {
+				n++
+			}
+		}
+		if n > 6 {
+			t.Fatalf("%d arrivals in the hour from %s", n, arrivals[i])
+		}
+	}
+	if len(arrivals) < 6*9 {
+		t.Errorf("only %d arrivals in ~10 hours: capacity wasted", len(arrivals))
 	}
 }

@@ -27,7 +27,8 @@ type settings struct {
 	ratePerSec  float64
 	rateBurst   int
 	rateLimited bool
-	limits      *limiters
+	store       LimitStore
+	lease       time.Duration
 }
 
 // WithAuth sets the credentials. Providers say which authenticators their
@@ -159,6 +160,35 @@ func WithRequestRate(perSecond float64, burst int) Option {
 			return invalid("NewClient", "WithRequestRate", "perSecond must be positive and burst at least 1")
 		}
 		s.ratePerSec, s.rateBurst, s.rateLimited = perSecond, burst, true
+		return nil
+	}
+}
+
+// WithLimitStore keeps this Client's rate windows and in-flight caps in s,
+// shared with every Client, process or host using the same store: see
+// NewFileLimitStore and the redisstore module. Without it a Client uses one
+// in-memory store shared by the process.
+func WithLimitStore(st LimitStore) Option {
+	return func(s *settings) error {
+		if st == nil {
+			return invalid("NewClient", "WithLimitStore", "store is nil")
+		}
+		s.store = st
+		return nil
+	}
+}
+
+// WithLimitLease sets how long a booked window slot or an in-flight slot
+// is held for an attempt that has not reported its end (default
+// DefaultLimitLease): a process that crashes mid-attempt blocks others no
+// longer than this. Every attempt that holds such a slot is cut off at its
+// lease, which keeps the window exact.
+func WithLimitLease(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return invalid("NewClient", "WithLimitLease", "must be positive")
+		}
+		s.lease = d
 		return nil
 	}
 }

@@ -191,7 +191,7 @@ func (c *Client) check(r *request, resp *response) error {
 			if !ok {
 				wait = r.window.per
 			}
-			c.window(r).block(c.clock.Now().Add(wait))
+			c.blockWindow(r, wait)
 		}
 		return &RateLimitError{RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path, api: apiErr}
 	}
@@ -212,6 +212,10 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
 		return rl
+	}
+	var se *LimitStoreError
+	if errors.As(err, &se) {
+		return se
 	}
 	var ae *authError
 	if errors.As(err, &ae) {
@@ -275,9 +279,6 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	c, r := st.c, st.r
 	st.attempt++
-	if err := c.takeSlot(ctx, r); err != nil {
-		return nil, err
-	}
 	auth := c.auth
 	if r.auth != nil {
 		auth = r.auth
@@ -285,6 +286,21 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if r.noAuth || !c.sameOrigin(req.URL) {
 		// No credentials for a redirect to another scheme or host.
 		auth = nil
+	}
+	sl, err := c.takeSlot(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	// The slot is held until the attempt ends (the vendor counts
+	// arrivals), or given back if nothing was sent.
+	sent := false
+	defer func() { c.endSlot(sl, sent) }()
+	if sl.ok || c.inFlight > 0 {
+		// A held slot is assumed to end within its lease (a crashed
+		// holder's ages out), so the attempt may not outlast it.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.lease)
+		defer cancel()
 	}
 	release, err := c.acquireInFlight(ctx, auth)
 	if err != nil {
@@ -306,6 +322,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		st.used = u
 	}
 	start := time.Now()
+	sent = true
 	resp, err := t.next.RoundTrip(out)
 	if err == nil {
 		// Read the body inside the attempt: a connection that breaks

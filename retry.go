@@ -143,7 +143,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if err != nil {
 		var rl *RateLimitError
 		var ae *authError
-		if errors.As(err, &rl) || errors.As(err, &ae) || errors.Is(err, errBodyTooLarge) {
+		var se *LimitStoreError
+		if errors.As(err, &rl) || errors.As(err, &ae) || errors.As(err, &se) || errors.Is(err, errBodyTooLarge) {
 			return false, err
 		}
 		return neverSent(err) || r.repeatable, nil

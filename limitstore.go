@@ -1,0 +1,333 @@
+// LimitStore: where client-side limits keep their state, so that several
+// Clients, processes or hosts can share one vendor limit.
+
+package multiaccount
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// LimitStore keeps the state of every client-side limit: rolling windows
+// (VoiceTel's 6 requests per hour) and in-flight caps (Woodpecker's one
+// request at a time per key). The default, used when WithLimitStore is not
+// given, is one in-memory store shared by every Client of the process.
+// NewFileLimitStore shares limits between processes on one host; the
+// redisstore module shares them between hosts.
+//
+// A window's rule, which every store must keep exactly: a slot is held from
+// its booking until the attempt that used it ends, and for one Per after
+// that end (the vendor counts arrivals, and an arrival lies between booking
+// and end). An unconfirmed slot is assumed to end at its At plus the lease
+// the booking gave (the Client cuts every limited attempt off at its lease),
+// so a crashed holder's slot ages out. New slots are never booked before an
+// existing one. Under this rule no N+1 arrivals fit in any rolling Per.
+//
+// Times passed in are the caller's clock. A store with a clock of its own
+// (Redis TIME) may use that instead, consistently, and reports waits as
+// durations so callers with skewed clocks agree.
+//
+// multiaccounttest.TestLimitStore checks an implementation. Methods must be
+// safe for concurrent use. Errors should be *LimitStoreError; the Client
+// then fails the call (fail closed) without retrying it.
+type LimitStore interface {
+	// Reserve books the earliest free slot of w at or after now if its
+	// wait is at most maxWait (ok true). Otherwise nothing is booked, ok
+	// is false and the slot's Wait says when one would be free.
+	Reserve(ctx context.Context, w Window, now time.Time, maxWait, lease time.Duration) (s Slot, ok bool, err error)
+	// Confirm records that the attempt which used s ended at end.
+	Confirm(ctx context.Context, w Window, s Slot, end time.Time) error
+	// Cancel gives back a slot whose attempt was never sent.
+	Cancel(ctx context.Context, w Window, s Slot) error
+	// Block closes w for d from now, after the server answered 429.
+	Block(ctx context.Context, w Window, now time.Time, d time.Duration) error
+	// Status reports how many slots of w are free now and when the next
+	// one opens, without booking anything.
+	Status(ctx context.Context, w Window, now time.Time, lease time.Duration) (WindowStatus, error)
+
+	// Acquire takes one of n in-flight slots of key, waiting within ctx.
+	// The slot is freed by Release, or by the store once lease has passed
+	// (a crashed holder).
+	Acquire(ctx context.Context, key string, n int, lease time.Duration) (Lease, error)
+	// Release frees an in-flight slot taken by Acquire.
+	Release(ctx context.Context, key string, l Lease) error
+}
+
+// Window names one rolling limit: at most N attempts in any Per. Key is
+// the canonical endpoint and scope (see Client.LimitStatus); stores treat
+// it as opaque.
+type Window struct {
+	Key string
+	N   int
+	Per time.Duration
+}
+
+// Slot is a booked place in a Window.
+type Slot struct {
+	// ID tells the slot apart from others booked at the same At.
+	ID uint64
+	// At is when the attempt may start.
+	At time.Time
+	// Wait is how long from the booking until At.
+	Wait time.Duration
+}
+
+// Lease is a held in-flight slot.
+type Lease struct {
+	// ID identifies the holder within the key.
+	ID uint64
+}
+
+// WindowStatus is a window's state at one moment.
+type WindowStatus struct {
+	// Left is how many attempts could start now.
+	Left int
+	// Next is the earliest moment an attempt could start (now when Left
+	// is positive).
+	Next time.Time
+}
+
+// LimitStoreError reports a limit store that could not be read or
+// changed. The call fails without sending: going ahead could exceed the
+// vendor's limit.
+type LimitStoreError struct {
+	// Store names the store, e.g. "file /var/lib/app/limits.json" or "redis".
+	Store string
+	// Op is the store operation, e.g. "reserve".
+	Op  string
+	Err error
+}
+
+// Error describes the failure; it never contains a credential (keys hold
+// only hashes of them).
+func (e *LimitStoreError) Error() string {
+	return fmt.Sprintf("multiaccount: limit store %s: %s: %v", e.Store, e.Op, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *LimitStoreError) Unwrap() error { return e.Err }
+
+// DefaultLimitLease is how long a booked slot or an in-flight slot is held
+// for an attempt that has not reported its end (see WithLimitLease).
+const DefaultLimitLease = 2 * time.Minute
+
+// windowState is one window's bookings: the rule of LimitStore in one
+// place, used by the memory and file stores.
+type windowState struct {
+	Slots   []slotEntry `json:"slots"`
+	Blocked time.Time   `json:"blocked,omitempty"` // a server 429 closed the window until then
+}
+
+// slotEntry is one booking; End is zero until confirmed.
+type slotEntry struct {
+	ID    uint64    `json:"id"`
+	At    time.Time `json:"at"`
+	End   time.Time `json:"end,omitempty"`
+	Lease int64     `json:"lease"` // nanoseconds
+}
+
+// free is when the entry stops counting: one period after the attempt
+// ended, or after its lease ran out.
+func (e *slotEntry) free(per time.Duration) time.Time {
+	end := e.End
+	if end.IsZero() {
+		end = e.At.Add(time.Duration(e.Lease))
+	}
+	return end.Add(per)
+}
+
+// prune drops entries that no longer count at now, keeping order.
+func (s *windowState) prune(now time.Time, per time.Duration) {
+	k := 0
+	for i := range s.Slots {
+		if s.Slots[i].free(per).After(now) {
+			s.Slots[k] = s.Slots[i]
+			k++
+		}
+	}
+	s.Slots = s.Slots[:k]
+}
+
+// earliest is the first moment at or after now when a new slot may go:
+// not before the window's block or the last booking, and when fewer than n
+// entries still count.
+func (s *windowState) earliest(now time.Time, n int, per time.Duration) time.Time {
+	at := now
+	if s.Blocked.After(at) {
+		at = s.Blocked
+	}
+	if k := len(s.Slots); k > 0 && s.Slots[k-1].At.After(at) {
+		at = s.Slots[k-1].At
+	}
+	for {
+		held := 0
+		var next time.Time
+		for i := range s.Slots {
+			if f := s.Slots[i].free(per); f.After(at) {
+				held++
+				if next.IsZero() || f.Before(next) {
+					next = f
+				}
+			}
+		}
+		if held < n {
+			return at
+		}
+		at = next
+	}
+}
+
+func (s *windowState) reserve(id uint64, now time.Time, n int, per, maxWait, lease time.Duration) (Slot, bool) {
+	s.prune(now, per)
+	at := s.earliest(now, n, per)
+	sl := Slot{ID: id, At: at, Wait: at.Sub(now)}
+	if sl.Wait > maxWait {
+		return sl, false
+	}
+	s.Slots = append(s.Slots, slotEntry{ID: id, At: at, Lease: int64(lease)})
+	return sl, true
+}
+
+func (s *windowState) confirm(sl Slot, end time.Time) {
+	for i := range s.Slots {
+		if e := &s.Slots[i]; e.ID == sl.ID {
+			if end.Before(e.At) {
+				end = e.At
+			}
+			e.End = end
+			return
+		}
+	}
+}
+
+func (s *windowState) cancel(sl Slot) {
+	for i := range s.Slots {
+		if s.Slots[i].ID == sl.ID {
+			s.Slots = append(s.Slots[:i], s.Slots[i+1:]...)
+			return
+		}
+	}
+}
+
+func (s *windowState) block(until time.Time) {
+	if until.After(s.Blocked) {
+		s.Blocked = until
+	}
+}
+
+func (s *windowState) status(now time.Time, n int, per time.Duration) WindowStatus {
+	s.prune(now, per)
+	next := s.earliest(now, n, per)
+	st := WindowStatus{Next: next}
+	if next.After(now) {
+		return st
+	}
+	held := 0
+	for i := range s.Slots {
+		if s.Slots[i].free(per).After(now) {
+			held++
+		}
+	}
+	st.Left = n - held
+	return st
+}
+
+// memoryStore is the default LimitStore: one process, no I/O, no
+// allocation per reserve once a window exists.
+type memoryStore struct {
+	mu       sync.Mutex
+	nextID   uint64
+	windows  map[string]*windowState
+	inFlight map[string]chan struct{} // by key, which names its n
+}
+
+// NewMemoryLimitStore returns a new in-memory LimitStore, private to the
+// Clients given it (the default store is shared by the whole process).
+// Use it to isolate Clients, or in tests.
+func NewMemoryLimitStore() LimitStore { return newMemoryStore() }
+
+func newMemoryStore() *memoryStore {
+	return &memoryStore{windows: map[string]*windowState{}, inFlight: map[string]chan struct{}{}}
+}
+
+// defaultStore is shared by every Client in the process without
+// WithLimitStore, because vendors count per IP address, not per client.
+var defaultStore = newMemoryStore()
+
+func (m *memoryStore) window(key string) *windowState {
+	w := m.windows[key]
+	if w == nil {
+		w = &windowState{}
+		m.windows[key] = w
+	}
+	return w
+}
+
+func (m *memoryStore) Reserve(_ context.Context, w Window, now time.Time, maxWait, lease time.Duration) (Slot, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nextID++
+	s, ok := m.window(w.Key).reserve(m.nextID, now, w.N, w.Per, maxWait, lease)
+	return s, ok, nil
+}
+
+func (m *memoryStore) Confirm(_ context.Context, w Window, s Slot, end time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.window(w.Key).confirm(s, end)
+	return nil
+}
+
+func (m *memoryStore) Cancel(_ context.Context, w Window, s Slot) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.window(w.Key).cancel(s)
+	return nil
+}
+
+func (m *memoryStore) Block(_ context.Context, w Window, now time.Time, d time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.window(w.Key).block(now.Add(d))
+	return nil
+}
+
+func (m *memoryStore) Status(_ context.Context, w Window, now time.Time, _ time.Duration) (WindowStatus, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.window(w.Key).status(now, w.N, w.Per), nil
+}
+
+// Acquire waits on a semaphore: nothing outlives the process, so the lease
+// is not needed. The Client's in-flight keys include n, so one key always
+// has one capacity.
+func (m *memoryStore) Acquire(ctx context.Context, key string, n int, _ time.Duration) (Lease, error) {
+	m.mu.Lock()
+	sem := m.inFlight[key]
+	if sem == nil {
+		sem = make(chan struct{}, n)
+		m.inFlight[key] = sem
+	}
+	m.mu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return Lease{ID: 1}, nil
+	case <-ctx.Done():
+		return Lease{}, ctx.Err()
+	}
+}
+
+func (m *memoryStore) Release(_ context.Context, key string, _ Lease) error {
+	m.mu.Lock()
+	sem := m.inFlight[key]
+	m.mu.Unlock()
+	if sem != nil {
+		select {
+		case <-sem:
+		default:
+		}
+	}
+	return nil
+}
