@@ -240,7 +240,7 @@ type memoryStore struct {
 	mu       sync.Mutex
 	nextID   uint64
 	windows  map[string]*windowState
-	inFlight map[string]chan struct{} // by key, which names its n
+	inFlight map[string]*leases
 }
 
 // NewMemoryLimitStore returns a new in-memory LimitStore, private to the
@@ -249,7 +249,7 @@ type memoryStore struct {
 func NewMemoryLimitStore() LimitStore { return newMemoryStore() }
 
 func newMemoryStore() *memoryStore {
-	return &memoryStore{windows: map[string]*windowState{}, inFlight: map[string]chan struct{}{}}
+	return &memoryStore{windows: map[string]*windowState{}, inFlight: map[string]*leases{}}
 }
 
 // defaultStore is shared by every Client in the process without
@@ -300,34 +300,68 @@ func (m *memoryStore) Status(_ context.Context, w Window, now time.Time, _ time.
 	return m.window(w.Key).status(now, w.N, w.Per), nil
 }
 
-// Acquire waits on a semaphore: nothing outlives the process, so the lease
-// is not needed. The Client's in-flight keys include n, so one key always
-// has one capacity.
-func (m *memoryStore) Acquire(ctx context.Context, key string, n int, _ time.Duration) (Lease, error) {
-	m.mu.Lock()
-	sem := m.inFlight[key]
-	if sem == nil {
-		sem = make(chan struct{}, n)
-		m.inFlight[key] = sem
-	}
-	m.mu.Unlock()
-	select {
-	case sem <- struct{}{}:
-		return Lease{ID: 1}, nil
-	case <-ctx.Done():
-		return Lease{}, ctx.Err()
+// Acquire takes a slot of key's leased set, waiting for a Release or for
+// the earliest lease to run out.
+func (m *memoryStore) Acquire(ctx context.Context, key string, n int, lease time.Duration) (Lease, error) {
+	for {
+		m.mu.Lock()
+		f := m.inFlight[key]
+		if f == nil {
+			f = &leases{held: map[uint64]time.Time{}, wake: make(chan struct{})}
+			m.inFlight[key] = f
+		}
+		now := time.Now()
+		next := f.prune(now)
+		if len(f.held) < n {
+			m.nextID++
+			id := m.nextID
+			f.held[id] = now.Add(lease)
+			m.mu.Unlock()
+			return Lease{ID: id}, nil
+		}
+		wake := f.wake
+		m.mu.Unlock()
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-wake:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return Lease{}, ctx.Err()
+		}
+		t.Stop()
 	}
 }
 
-func (m *memoryStore) Release(_ context.Context, key string, _ Lease) error {
+func (m *memoryStore) Release(_ context.Context, key string, l Lease) error {
 	m.mu.Lock()
-	sem := m.inFlight[key]
-	m.mu.Unlock()
-	if sem != nil {
-		select {
-		case <-sem:
-		default:
+	defer m.mu.Unlock()
+	if f := m.inFlight[key]; f != nil {
+		if _, ok := f.held[l.ID]; ok {
+			delete(f.held, l.ID)
+			close(f.wake)
+			f.wake = make(chan struct{})
 		}
 	}
 	return nil
+}
+
+// leases are an in-flight cap's holders and their expiry; wake is closed
+// when one is released.
+type leases struct {
+	held map[uint64]time.Time
+	wake chan struct{}
+}
+
+// prune drops expired holders and returns the earliest remaining expiry.
+func (f *leases) prune(now time.Time) time.Time {
+	var next time.Time
+	for id, exp := range f.held {
+		if !exp.After(now) {
+			delete(f.held, id)
+		} else if next.IsZero() || exp.Before(next) {
+			next = exp
+		}
+	}
+	return next
 }

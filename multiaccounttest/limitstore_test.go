@@ -1,0 +1,12 @@
+package multiaccounttest_test
+
+import (
+	"testing"
+
+	"github.com/multiaccount/multiaccount"
+	"github.com/multiaccount/multiaccount/multiaccounttest"
+)
+
+func TestMemoryLimitStore(t *testing.T) {
+	multiaccounttest.TestLimitStore(t, func(*testing.T) multiaccount.LimitStore { return multiaccount.NewMemoryLimitStore() })
+}
