@@ -303,6 +303,9 @@ func (m *memoryStore) Status(_ context.Context, w Window, now time.Time, _ time.
 // Acquire takes a slot of key's leased set, waiting for a Release or for
 // the earliest lease to run out.
 func (m *memoryStore) Acquire(ctx context.Context, key string, n int, lease time.Duration) (Lease, error) {
+	if n < 1 {
+		return Lease{}, invalid("LimitStore.Acquire", "n", "must be at least 1")
+	}
 	for {
 		m.mu.Lock()
 		f := m.inFlight[key]
