@@ -255,3 +255,53 @@ func TestFileLimitStoreKilledHolder(t *testing.T) {
 		t.Errorf("the killed holder's reservation did not age out after lease + period: %v", err)
 	}
 }
+
+// TestManyGoroutinesFourClients: 100 goroutines on each of 4 Clients, one
+// VoiceTel info/ call each, through one store: exactly 6 reach the server.
+func TestManyGoroutinesFourClients(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "limits.json")
+	mem := multiaccount.NewMemoryLimitStore()
+	for name, store := range map[string]func(t *testing.T) multiaccount.LimitStore{
+		"memory": func(*testing.T) multiaccount.LimitStore { return mem },
+		"file": func(t *testing.T) multiaccount.LimitStore {
+			skipWithoutFlock(t)
+			return openFileStore(t, path) // a handle per Client, as processes have
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			emu := multiaccounttest.NewServer()
+			defer emu.Close()
+			var mu sync.Mutex
+			ok, local := 0, 0
+			var wg sync.WaitGroup
+			for i := 0; i < 4; i++ {
+				c, err := emu.Client(multiaccounttest.VoiceTel, multiaccount.WithLimitStore(store(t)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for g := 0; g < 100; g++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, err := c.Agency.Account(context.Background())
+						var rl *multiaccount.RateLimitError
+						mu.Lock()
+						defer mu.Unlock()
+						switch {
+						case err == nil:
+							ok++
+						case errors.As(err, &rl) && rl.Local:
+							local++
+						default:
+							t.Error(err)
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			if got := emu.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"); got != 6 || ok != 6 || local != 394 {
+				t.Fatalf("emulator saw %d, %d ok, %d refused locally; want 6, 6, 394", got, ok, local)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,4 +189,40 @@ func (c *Client) acquireInFlight(ctx context.Context, a Authenticator) (func(), 
 			_ = c.store.Release(ctx, key, l)
 		})
 	}, nil
+}
+
+// LimitStatus is the state of one rate-limited endpoint, for dashboards
+// and tools: how many attempts could start now and when the next slot
+// opens.
+type LimitStatus struct {
+	// Endpoint is the limited path, e.g. "/v2.1/account/info/".
+	Endpoint string
+	// Limit attempts are allowed in any Per.
+	Limit int
+	Per   time.Duration
+	// Left is how many attempts could start now.
+	Left int
+	// Next is when the next attempt could start: now when Left > 0.
+	Next time.Time
+}
+
+// LimitStatus reports every rate-limited endpoint of the Client's vendor
+// (none for vendors without such limits), read from its limit store and
+// sorted by endpoint. It books nothing.
+func (c *Client) LimitStatus(ctx context.Context) ([]LimitStatus, error) {
+	if ctx == nil {
+		return nil, invalid("LimitStatus", "ctx", "is nil")
+	}
+	var out []LimitStatus
+	for _, p := range c.v.limitedPaths() {
+		lim := c.v.limitFor(p)
+		w := c.limitWindow(&request{path: p, window: lim}, c.auth)
+		st, err := c.store.Status(ctx, w, c.clock.Now(), c.lease)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, LimitStatus{Endpoint: "/" + p, Limit: lim.n, Per: lim.per, Left: st.Left, Next: st.Next})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Endpoint < out[j].Endpoint })
+	return out, nil
 }

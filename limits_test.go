@@ -451,3 +451,38 @@ func TestSlidingWindowExactWithTransitDelaysAndRetries(t *testing.T) {
 		t.Errorf("only %d arrivals in ~10 hours: capacity wasted", len(arrivals))
 	}
 }
+
+func TestLimitStatusReportsSlotsLeftAndTheNextOpening(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTelClient(t, WithClock(clock), withPrivateLimiters())
+	respond(t, c, mt, "POST", "v2.1/account/info/", 200, fixture(t, "voicetel", "info.json"))
+	t0 := clock.Now()
+	for i := 0; i < 6; i++ {
+		if _, err := c.Agency.Account(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+	}
+	got, err := c.LimitStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 || got[2].Endpoint != "/v2.1/account/info/" {
+		t.Fatalf("endpoints: %+v", got)
+	}
+	if info := got[2]; info.Left != 0 || !info.Next.Equal(t0.Add(time.Hour)) || info.Limit != 6 || info.Per != time.Hour {
+		t.Errorf("info/: %+v, want 0 left, next at +1h", info)
+	}
+	if mrc := got[3]; mrc.Left != 6 || !mrc.Next.Equal(clock.Now()) {
+		t.Errorf("mrc/: %+v, want 6 left now", mrc)
+	}
+	// Asking books nothing.
+	clock.Advance(54 * time.Minute)
+	if _, err := c.Agency.Account(context.Background()); err != nil {
+		t.Errorf("at +1h: %v", err)
+	}
+	w, _ := mockClient(t, Woodpecker(), WithAuth(APIKeyAuth("k")))
+	if st, err := w.LimitStatus(context.Background()); err != nil || len(st) != 0 {
+		t.Errorf("Woodpecker: %v %v, want none", st, err)
+	}
+}

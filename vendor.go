@@ -41,6 +41,8 @@ type vendor interface {
 	// (relative to the base URL), zero for none. The pipeline applies it
 	// to every request, the ones built with NewRequest included.
 	limitFor(path string) windowLimit
+	// limitedPaths lists the paths limitFor limits, for LimitStatus.
+	limitedPaths() []string
 	// parseError returns the vendor's failure in a response (whatever its
 	// status, as some vendors fail under HTTP 200), or nil for a success.
 	// A nil result for a non-2xx status yields a generic *APIError.
@@ -83,6 +85,7 @@ func (n notOffered) name() string     { return n.vendorName }
 func (n notOffered) maxInFlight() int { return 0 }
 
 func (n notOffered) limitFor(string) windowLimit { return windowLimit{} }
+func (notOffered) limitedPaths() []string        { return nil }
 func (n notOffered) no(op string) error          { return unsupported(n.vendorName, op) }
 
 func (n notOffered) listSubAccounts(context.Context, *Client, ListOptions) (*SubAccountPage, error) {

@@ -57,6 +57,15 @@ func (voiceTel) limitFor(path string) windowLimit {
 	return windowLimit{}
 }
 
+// limitedPaths are the limited actions' paths as request builds them.
+func (voiceTel) limitedPaths() []string {
+	var out []string
+	for a := range voiceTelLimited {
+		out = append(out, "v2.1/account/"+a+"/")
+	}
+	return out
+}
+
 func (voiceTel) defaultBaseURL() string { return "https://api.voicetel.com" }
 
 func (v voiceTel) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
