@@ -159,7 +159,7 @@ func (st *fileState) window(key string) *windowState {
 // tidy drops windows with nothing left in them, so the file does not grow
 // with every endpoint ever used.
 func (st *fileState) tidy(key string, now time.Time) {
-	if w := st.Windows[key]; w != nil && len(w.Slots) == 0 && !w.Blocked.After(now) {
+	if w := st.Windows[key]; w != nil && len(w.Slots) == 0 && w.Blocked <= now.UnixNano() {
 		delete(st.Windows, key)
 	}
 }
@@ -178,7 +178,7 @@ func (s *FileLimitStore) Reserve(_ context.Context, w Window, now time.Time, max
 
 // Confirm implements LimitStore.
 func (s *FileLimitStore) Confirm(_ context.Context, w Window, sl Slot, end time.Time) error {
-	return s.update("confirm", func(st *fileState) { st.window(w.Key).confirm(sl, end) })
+	return s.update("confirm", func(st *fileState) { st.window(w.Key).confirm(sl, end, w.Per) })
 }
 
 // Cancel implements LimitStore.
@@ -195,7 +195,7 @@ func (s *FileLimitStore) Block(_ context.Context, w Window, now time.Time, d tim
 func (s *FileLimitStore) Status(_ context.Context, w Window, now time.Time, _ time.Duration) (WindowStatus, error) {
 	var ws WindowStatus
 	err := s.update("status", func(st *fileState) {
-		ws = st.window(w.Key).status(now, w.N, w.Per)
+		ws = st.window(w.Key).status(now, w.N)
 		st.tidy(w.Key, now)
 	})
 	return ws, err

@@ -305,3 +305,26 @@ func TestManyGoroutinesFourClients(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkFileLimitStoreReserve is one reserve and confirm in the file
+// store: two locked read-modify-writes of the file.
+func BenchmarkFileLimitStoreReserve(b *testing.B) {
+	st, err := multiaccount.NewFileLimitStore(filepath.Join(b.TempDir(), "limits.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	w := multiaccount.Window{Key: "w|https://api.voicetel.com:443/v2.1/account/info|6/1h0m0s", N: 6, Per: time.Minute}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		now = now.Add(10 * time.Second)
+		s, ok, err := st.Reserve(ctx, w, now, 0, time.Second)
+		if !ok || err != nil {
+			b.Fatal("refused", err)
+		}
+		_ = st.Confirm(ctx, w, s, now)
+	}
+}

@@ -6,6 +6,7 @@ package multiaccount
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 )
@@ -114,35 +115,27 @@ func (e *LimitStoreError) Unwrap() error { return e.Err }
 const DefaultLimitLease = 2 * time.Minute
 
 // windowState is one window's bookings: the rule of LimitStore in one
-// place, used by the memory and file stores.
+// place, used by the memory and file stores. Times are Unix nanoseconds,
+// which keeps the hot loop to integer compares.
 type windowState struct {
 	Slots   []slotEntry `json:"slots"`
-	Blocked time.Time   `json:"blocked,omitempty"` // a server 429 closed the window until then
+	Blocked int64       `json:"blocked,omitempty"` // a server 429 closed the window until then
 }
 
-// slotEntry is one booking; End is zero until confirmed.
+// slotEntry is one booking. Free is when it stops counting: one period
+// after its attempt ended, or, until that end is known, one period after
+// its lease runs out.
 type slotEntry struct {
-	ID    uint64    `json:"id"`
-	At    time.Time `json:"at"`
-	End   time.Time `json:"end,omitempty"`
-	Lease int64     `json:"lease"` // nanoseconds
-}
-
-// free is when the entry stops counting: one period after the attempt
-// ended, or after its lease ran out.
-func (e *slotEntry) free(per time.Duration) time.Time {
-	end := e.End
-	if end.IsZero() {
-		end = e.At.Add(time.Duration(e.Lease))
-	}
-	return end.Add(per)
+	ID   uint64 `json:"id"`
+	At   int64  `json:"at"`
+	Free int64  `json:"free"`
 }
 
 // prune drops entries that no longer count at now, keeping order.
-func (s *windowState) prune(now time.Time, per time.Duration) {
+func (s *windowState) prune(now int64) {
 	k := 0
 	for i := range s.Slots {
-		if s.Slots[i].free(per).After(now) {
+		if s.Slots[i].Free > now {
 			s.Slots[k] = s.Slots[i]
 			k++
 		}
@@ -153,23 +146,18 @@ func (s *windowState) prune(now time.Time, per time.Duration) {
 // earliest is the first moment at or after now when a new slot may go:
 // not before the window's block or the last booking, and when fewer than n
 // entries still count.
-func (s *windowState) earliest(now time.Time, n int, per time.Duration) time.Time {
-	at := now
-	if s.Blocked.After(at) {
-		at = s.Blocked
-	}
-	if k := len(s.Slots); k > 0 && s.Slots[k-1].At.After(at) {
-		at = s.Slots[k-1].At
+func (s *windowState) earliest(now int64, n int) int64 {
+	at := max(now, s.Blocked)
+	if k := len(s.Slots); k > 0 {
+		at = max(at, s.Slots[k-1].At)
 	}
 	for {
 		held := 0
-		var next time.Time
+		next := int64(math.MaxInt64)
 		for i := range s.Slots {
-			if f := s.Slots[i].free(per); f.After(at) {
+			if f := s.Slots[i].Free; f > at {
 				held++
-				if next.IsZero() || f.Before(next) {
-					next = f
-				}
+				next = min(next, f)
 			}
 		}
 		if held < n {
@@ -180,23 +168,21 @@ func (s *windowState) earliest(now time.Time, n int, per time.Duration) time.Tim
 }
 
 func (s *windowState) reserve(id uint64, now time.Time, n int, per, maxWait, lease time.Duration) (Slot, bool) {
-	s.prune(now, per)
-	at := s.earliest(now, n, per)
-	sl := Slot{ID: id, At: at, Wait: at.Sub(now)}
+	t := now.UnixNano()
+	s.prune(t)
+	at := s.earliest(t, n)
+	sl := Slot{ID: id, At: now.Add(time.Duration(at - t)), Wait: time.Duration(at - t)}
 	if sl.Wait > maxWait {
 		return sl, false
 	}
-	s.Slots = append(s.Slots, slotEntry{ID: id, At: at, Lease: int64(lease)})
+	s.Slots = append(s.Slots, slotEntry{ID: id, At: at, Free: at + int64(lease) + int64(per)})
 	return sl, true
 }
 
-func (s *windowState) confirm(sl Slot, end time.Time) {
+func (s *windowState) confirm(sl Slot, end time.Time, per time.Duration) {
 	for i := range s.Slots {
 		if e := &s.Slots[i]; e.ID == sl.ID {
-			if end.Before(e.At) {
-				end = e.At
-			}
-			e.End = end
+			e.Free = max(end.UnixNano(), e.At) + int64(per)
 			return
 		}
 	}
@@ -212,25 +198,18 @@ func (s *windowState) cancel(sl Slot) {
 }
 
 func (s *windowState) block(until time.Time) {
-	if until.After(s.Blocked) {
-		s.Blocked = until
-	}
+	s.Blocked = max(s.Blocked, until.UnixNano())
 }
 
-func (s *windowState) status(now time.Time, n int, per time.Duration) WindowStatus {
-	s.prune(now, per)
-	next := s.earliest(now, n, per)
-	st := WindowStatus{Next: next}
-	if next.After(now) {
+func (s *windowState) status(now time.Time, n int) WindowStatus {
+	t := now.UnixNano()
+	s.prune(t)
+	next := s.earliest(t, n)
+	st := WindowStatus{Next: now.Add(time.Duration(next - t))}
+	if next > t {
 		return st
 	}
-	held := 0
-	for i := range s.Slots {
-		if s.Slots[i].free(per).After(now) {
-			held++
-		}
-	}
-	st.Left = n - held
+	st.Left = n - len(s.Slots) // every entry left counts at now
 	return st
 }
 
@@ -276,7 +255,7 @@ func (m *memoryStore) Reserve(_ context.Context, w Window, now time.Time, maxWai
 func (m *memoryStore) Confirm(_ context.Context, w Window, s Slot, end time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.window(w.Key).confirm(s, end)
+	m.window(w.Key).confirm(s, end, w.Per)
 	return nil
 }
 
@@ -297,7 +276,7 @@ func (m *memoryStore) Block(_ context.Context, w Window, now time.Time, d time.D
 func (m *memoryStore) Status(_ context.Context, w Window, now time.Time, _ time.Duration) (WindowStatus, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.window(w.Key).status(now, w.N, w.Per), nil
+	return m.window(w.Key).status(now, w.N), nil
 }
 
 // Acquire takes a slot of key's leased set, waiting for a Release or for

@@ -15,6 +15,10 @@
 //	SERWERSMS_TOKEN
 //	CTM_ACCESS_KEY, CTM_SECRET_KEY
 //	WOODPECKER_API_KEY
+//
+// Live clients keep their limits in a file ($MULTIACCOUNT_LIMITS, or
+// multiaccount/limits.json in the user cache directory), so runs repeated
+// within an hour still make at most 6 VoiceTel calls of each limited kind.
 package main
 
 import (
@@ -23,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -101,6 +106,36 @@ func run(ctx context.Context, write bool) error {
 	return nil
 }
 
+// liveStore is the file every live run keeps its limits in, so that
+// repeated runs within an hour respect VoiceTel's 6 calls per hour.
+var liveStore *multiaccount.FileLimitStore
+
+// liveLimits opens it once: $MULTIACCOUNT_LIMITS, or limits.json in the
+// user's cache directory.
+func liveLimits() (*multiaccount.FileLimitStore, error) {
+	if liveStore != nil {
+		return liveStore, nil
+	}
+	path := os.Getenv("MULTIACCOUNT_LIMITS")
+	if path == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = filepath.Join(dir, "multiaccount")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		path = filepath.Join(dir, "limits.json")
+	}
+	st, err := multiaccount.NewFileLimitStore(path)
+	if err != nil {
+		return nil, err
+	}
+	liveStore = st
+	return st, nil
+}
+
 // vendors builds one client per vendor: live when its credentials are in
 // the environment, against the emulator otherwise.
 func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
@@ -110,7 +145,10 @@ func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
 		var err error
 		if auth != nil {
 			v.real = true
-			v.client, err = multiaccount.NewClient(p, multiaccount.WithAuth(auth))
+			var st *multiaccount.FileLimitStore
+			if st, err = liveLimits(); err == nil {
+				v.client, err = multiaccount.NewClient(p, multiaccount.WithAuth(auth), multiaccount.WithLimitStore(st))
+			}
 		} else {
 			v.client, err = emulated().Client(ev)
 			if err == nil && ev == multiaccounttest.VoiceTel {
