@@ -239,8 +239,8 @@ func TestManyGoroutinesFourClients(t *testing.T) {
 	}
 }
 
-// BenchmarkRedisReserve is one reserve and confirm on a loopback Redis.
-func BenchmarkRedisReserve(b *testing.B) {
+// BenchmarkRedisLimitStoreReserve is one reserve and confirm on a loopback Redis.
+func BenchmarkRedisLimitStoreReserve(b *testing.B) {
 	srv := startRedis(b)
 	st := newStore(b, srv.client(b), WithPrefix("bench:"))
 	w := multiaccount.Window{Key: "bench", N: 1 << 30, Per: time.Microsecond} // each slot gone by the next
