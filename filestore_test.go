@@ -256,56 +256,6 @@ func TestFileLimitStoreKilledHolder(t *testing.T) {
 	}
 }
 
-// TestManyGoroutinesFourClients: 100 goroutines on each of 4 Clients, one
-// VoiceTel info/ call each, through one store: exactly 6 reach the server.
-func TestManyGoroutinesFourClients(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "limits.json")
-	mem := multiaccount.NewMemoryLimitStore()
-	for name, store := range map[string]func(t *testing.T) multiaccount.LimitStore{
-		"memory": func(*testing.T) multiaccount.LimitStore { return mem },
-		"file": func(t *testing.T) multiaccount.LimitStore {
-			skipWithoutFlock(t)
-			return openFileStore(t, path) // a handle per Client, as processes have
-		},
-	} {
-		t.Run(name, func(t *testing.T) {
-			emu := multiaccounttest.NewServer()
-			defer emu.Close()
-			var mu sync.Mutex
-			ok, local := 0, 0
-			var wg sync.WaitGroup
-			for i := 0; i < 4; i++ {
-				c, err := emu.Client(multiaccounttest.VoiceTel, multiaccount.WithLimitStore(store(t)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				for g := 0; g < 100; g++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						_, err := c.Agency.Account(context.Background())
-						var rl *multiaccount.RateLimitError
-						mu.Lock()
-						defer mu.Unlock()
-						switch {
-						case err == nil:
-							ok++
-						case errors.As(err, &rl) && rl.Local:
-							local++
-						default:
-							t.Error(err)
-						}
-					}()
-				}
-			}
-			wg.Wait()
-			if got := emu.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"); got != 6 || ok != 6 || local != 394 {
-				t.Fatalf("emulator saw %d, %d ok, %d refused locally; want 6, 6, 394", got, ok, local)
-			}
-		})
-	}
-}
-
 // BenchmarkFileLimitStoreReserve is one reserve and confirm in the file
 // store: two locked read-modify-writes of the file.
 func BenchmarkFileLimitStoreReserve(b *testing.B) {
@@ -326,5 +276,55 @@ func BenchmarkFileLimitStoreReserve(b *testing.B) {
 			b.Fatal("refused", err)
 		}
 		_ = st.Confirm(ctx, w, s, now)
+	}
+}
+
+// TestFileLimitStoreHoldsNoCredential: per-key in-flight caps are keyed by
+// a hash of the credential, so the file on disk never holds the key.
+func TestFileLimitStoreHoldsNoCredential(t *testing.T) {
+	skipWithoutFlock(t)
+	path := filepath.Join(t.TempDir(), "limits.json")
+	st := openFileStore(t, path)
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	wp, err := srv.Client(multiaccounttest.Woodpecker, multiaccount.WithLimitStore(st), multiaccount.WithLimitLease(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vt, err := srv.Client(multiaccounttest.VoiceTel, multiaccount.WithLimitStore(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hold Woodpecker's one in-flight slot while the file is read.
+	hold := make(chan struct{})
+	srv.Fail(multiaccounttest.Woodpecker, "", multiaccounttest.Fault{Times: 1, Wait: hold})
+	done := make(chan error, 1)
+	go func() { _, err := wp.SubAccounts.List(context.Background(), nil); done <- err }()
+	if _, err := vt.Agency.Account(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var seen []byte
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "in_flight") {
+			seen = b
+			break
+		}
+		runtime.Gosched()
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if seen == nil {
+		t.Fatal("never saw the in-flight slot in the file")
+	}
+	for _, secret := range []string{multiaccounttest.WoodpeckerAgencyKey, multiaccounttest.VoiceTelAPIKey} {
+		if strings.Contains(string(seen), secret) {
+			t.Fatalf("the limit file holds a credential: %s", seen)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package multiaccount
 import (
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -484,5 +485,49 @@ func TestLimitStatusReportsSlotsLeftAndTheNextOpening(t *testing.T) {
 	w, _ := mockClient(t, Woodpecker(), WithAuth(APIKeyAuth("k")))
 	if st, err := w.LimitStatus(context.Background()); err != nil || len(st) != 0 {
 		t.Errorf("Woodpecker: %v %v, want none", st, err)
+	}
+}
+
+// TestLimitedAttemptIsCutOffAtItsLease: an unconfirmed slot is assumed to
+// end at its lease, so an attempt may not outlive it.
+func TestLimitedAttemptIsCutOffAtItsLease(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // so that the server notices the client leaving
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := NewClient(VoiceTel(), WithAuth(Bearer(vtKey)), WithBaseURL(srv.URL), withPrivateLimiters(),
+		WithLimitLease(50*time.Millisecond), WithRetry(RetryPolicy{MaxRetries: 0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := c.Agency.Account(context.Background()); done <- err }()
+	select {
+	case err := <-done:
+		var ne *NetworkError
+		if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want a *NetworkError for the lease's deadline", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the attempt outlived its lease")
+	}
+}
+
+func TestLimitOptionsValidate(t *testing.T) {
+	var ve *ValidationError
+	if _, err := NewClient(VoiceTel(), WithLimitStore(nil)); !errors.As(err, &ve) {
+		t.Errorf("WithLimitStore(nil): %v", err)
+	}
+	if _, err := NewClient(VoiceTel(), WithLimitLease(0)); !errors.As(err, &ve) {
+		t.Errorf("WithLimitLease(0): %v", err)
+	}
+	if _, err := NewFileLimitStore(""); !errors.As(err, &ve) {
+		t.Errorf("NewFileLimitStore(\"\"): %v", err)
 	}
 }

@@ -20,10 +20,13 @@ import (
 // return cancelled slots, age out unconfirmed ones after their lease, queue
 // in order, honour Block, report Status, never let N+1 arrivals into any
 // rolling Per under random delays, retries and cancels, and stay exact under
-// concurrent callers; in-flight caps admit n, wait, and expire leases.
+// concurrent callers and through 4 Clients x 100 goroutines of the SDK
+// against the emulator; in-flight caps admit n, wait, and expire leases.
 //
-// newStore returns the store under test; stores given the same t may share
-// state, since every check uses keys of its own. The window checks pass
+// newStore returns a handle on the store under test. Every handle it
+// returns must reach the same state, as the processes sharing a store do
+// (a new handle on one file, a new Store on one Redis, or simply the same
+// value); every check uses keys of its own. The window checks pass
 // explicit times: a store that normally reads its own clock (Redis TIME)
 // must follow the caller's here. The lease checks wait in real time, about
 // a second in all.
@@ -238,6 +241,42 @@ func TestLimitStore(t *testing.T, newStore func(t *testing.T) multiaccount.Limit
 		wg.Wait()
 		if ok.Load() != 6 {
 			t.Fatalf("%d of 50 concurrent reserves admitted, want 6", ok.Load())
+		}
+	})
+
+	t.Run("FourClientsHundredGoroutinesEach", func(t *testing.T) {
+		// Through the SDK against the emulator: VoiceTel's info/ allows 6
+		// an hour; 400 calls from 4 Clients, each on its own handle of
+		// the store, all at once.
+		emu := NewServer()
+		defer emu.Close()
+		var ok, local atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			c, err := emu.Client(VoiceTel, multiaccount.WithLimitStore(newStore(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for g := 0; g < 100; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := c.Agency.Account(ctx)
+					var rl *multiaccount.RateLimitError
+					switch {
+					case err == nil:
+						ok.Add(1)
+					case errors.As(err, &rl) && rl.Local:
+						local.Add(1)
+					default:
+						t.Error(err)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		if got := emu.Requests(VoiceTel, "/v2.1/account/info/"); got != 6 || ok.Load() != 6 || local.Load() != 394 {
+			t.Fatalf("emulator saw %d, %d ok, %d refused locally; want 6, 6, 394", got, ok.Load(), local.Load())
 		}
 	})
 

@@ -8,5 +8,6 @@ import (
 )
 
 func TestMemoryLimitStore(t *testing.T) {
-	multiaccounttest.TestLimitStore(t, func(*testing.T) multiaccount.LimitStore { return multiaccount.NewMemoryLimitStore() })
+	st := multiaccount.NewMemoryLimitStore()
+	multiaccounttest.TestLimitStore(t, func(*testing.T) multiaccount.LimitStore { return st })
 }
