@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 )
@@ -54,29 +53,6 @@ func BenchmarkRedactJSONNothingToRedact(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = redactJSON(raw, voiceTelRedact...)
-	}
-}
-
-// BenchmarkMemoryLimitStoreReserve is one reserve and confirm in the
-// default store; the baseline is the process-local window it replaced
-// (BenchmarkSlidingWindowReserve before this store, about 45 ns for a
-// reserve alone, 0 allocs); the target is no allocation.
-func BenchmarkMemoryLimitStoreReserve(b *testing.B) {
-	st := newMemoryStore()
-	w := Window{Key: "w|https://api.voicetel.com:443/v2.1/account/info|6/1h0m0s", N: 6, Per: time.Minute}
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		// Ten seconds apart, 6 a minute: every reservation succeeds and
-		// evicts one.
-		now = now.Add(10 * time.Second)
-		s, ok, err := st.Reserve(ctx, w, now, 0, time.Second)
-		if !ok || err != nil {
-			b.Fatal("refused")
-		}
-		_ = st.Confirm(ctx, w, s, now)
 	}
 }
 

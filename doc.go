@@ -59,6 +59,9 @@
 // 6 requests per hour on four endpoints) and count every attempt. A call
 // that would have to wait fails at once with a [*RateLimitError] saying
 // when the next slot opens, unless [WithRateLimitWait] lets it wait.
+// The limits live in a [LimitStore]: in memory for the process by default,
+// [NewFileLimitStore] for the processes of one host, the redisstore module
+// for several hosts ([WithLimitStore]); [Client.LimitStatus] reports them.
 //
 // [WithHTTPClient] sets the inner HTTP client; wrap its Transport to trace
 // (for example with OpenTelemetry's otelhttp). Retries run above it, so it
