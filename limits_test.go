@@ -411,7 +411,7 @@ func TestWindowKeyPerKeyScopeHoldsNoSecret(t *testing.T) {
 // the 7th arrive 59m57s after it.
 func TestSlidingWindowExactWithTransitDelaysAndRetries(t *testing.T) {
 	clock := newFakeClock()
-	c, mt := voiceTelClient(t, WithClock(clock), WithRetry(RetryPolicy{MaxRetries: 2, MinWait: time.Microsecond, MaxWait: time.Microsecond}))
+	c, mt := voiceTelClient(t, WithClock(clock), withPrivateLimiters(), WithRetry(RetryPolicy{MaxRetries: 2, MinWait: time.Microsecond, MaxWait: time.Microsecond}))
 	rng := rand.New(rand.NewPCG(1, 2))
 	var arrivals []time.Time
 	mt.RegisterResponder("POST", c.BaseURL()+"v2.1/account/info/", func(*http.Request) (*http.Response, error) {
