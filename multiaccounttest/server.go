@@ -105,6 +105,7 @@ type config struct {
 	kyNoShared      bool
 	ssAddWithoutID  bool
 	ctmCalledAtOnly bool
+	listeners       map[Vendor]net.Listener
 }
 
 // WithClock makes the emulator read the time from c instead of the real
@@ -163,6 +164,18 @@ func WithSerwerSMSAddWithoutID() Option {
 // unix_time, as some of the vendor's documented samples do.
 func WithCTMCalledAtOnly() Option {
 	return func(c *config) { c.ctmCalledAtOnly = true }
+}
+
+// WithListener serves vendor v on l instead of a new loopback listener on
+// a random port: a standalone emulator on known ports (the multiaccount
+// command's "emulator") passes its own. The Server closes l on Close.
+func WithListener(v Vendor, l net.Listener) Option {
+	return func(c *config) {
+		if c.listeners == nil {
+			c.listeners = make(map[Vendor]net.Listener)
+		}
+		c.listeners[v] = l
+	}
 }
 
 // Fault describes how the emulator misbehaves on requests to one path; see
@@ -236,6 +249,10 @@ func NewServer(opts ...Option) *Server {
 	for _, v := range Vendors() {
 		ts := httptest.NewUnstartedServer(s.wrap(v, handlers[v]))
 		ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the emulator never logs
+		if l, ok := cfg.listeners[v]; ok {
+			ts.Listener.Close()
+			ts.Listener = l
+		}
 		ts.Start()
 		s.servers[v] = ts
 	}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/multiaccount/multiaccount"
+)
+
+func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
+	cmd := group(&cobra.Command{Use: "subaccounts", Aliases: []string{"subaccount", "sub"}, Short: "List, get, create, update and delete sub-accounts"})
+	columns := columnsOf(subAccountRecord(&multiaccount.SubAccount{}, false))
+
+	var list multiaccount.ListOptions
+	var all bool
+	ls := a.operation(v, "SubAccounts.List", "list", "List sub-accounts, one page or --all",
+		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
+			p, err := newPrinter(a.flags.output, a.env.stdout, columns)
+			if err != nil {
+				return err
+			}
+			if all {
+				prog := a.progress("sub-accounts")
+				defer prog.done()
+				for s, err := range c.SubAccounts.All(ctx, &list) {
+					if err != nil {
+						_ = p.flush()
+						return err
+					}
+					if err := p.print(subAccountRecord(s, a.flags.reveal)); err != nil {
+						return err
+					}
+					prog.add()
+				}
+				return p.flush()
+			}
+			page, err := c.SubAccounts.List(ctx, &list)
+			if err != nil {
+				return err
+			}
+			for _, s := range page.Items {
+				if err := p.print(subAccountRecord(s, a.flags.reveal)); err != nil {
+					return err
+				}
+			}
+			if page.NextCursor != "" {
+				fmt.Fprintf(a.env.stderr, "more: --cursor %q (or --all)\n", page.NextCursor)
+			}
+			return p.flush()
+		})
+	ls.Flags().IntVar(&list.PageSize, "page-size", 0, "items per page (0: the vendor's default; --all: its largest)")
+	ls.Flags().StringVar(&list.Cursor, "cursor", "", "the page to start at, as the previous page printed it")
+	ls.Flags().BoolVar(&all, "all", false, "every page, streamed as it arrives")
+
+	get := a.operation(v, "SubAccounts.Get", "get ID", "Show one sub-account",
+		func(ctx context.Context, c *multiaccount.Client, args []string) error {
+			s, err := c.SubAccounts.Get(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return a.printAll(columns, subAccountRecord(s, a.flags.reveal))
+		})
+	get.Args = cobra.ExactArgs(1)
+
+	var in multiaccount.SubAccountCreate
+	var passwordFile string
+	create := a.operation(v, "SubAccounts.Create", "create", "Create a sub-account (never sent twice)",
+		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
+			if passwordFile != "" {
+				pw, err := a.readSecretFlag("--password-file", passwordFile)
+				if err != nil {
+					return err
+				}
+				in.Password = multiaccount.Secret(pw)
+			}
+			s, err := c.SubAccounts.Create(ctx, &in)
+			if err != nil {
+				return err
+			}
+			return a.printAll(columns, subAccountRecord(s, a.flags.reveal))
+		})
+	cf := create.Flags()
+	cf.StringVar(&in.Name, "name", "", "Name")
+	cf.StringVar(&in.Username, "username", "", "Username (VoiceTel: 10 digits; SerwerSMS: login)")
+	cf.StringVar(&in.Email, "email", "", "Email")
+	cf.StringVar(&in.Phone, "phone", "", "Phone (SerwerSMS)")
+	cf.StringVar(&passwordFile, "password-file", "", "read Password from this file (\"-\": stdin; SerwerSMS)")
+	cf.StringVar(&in.TemplateID, "template-id", "", "TemplateID: the sub-account whose rights are copied (SerwerSMS)")
+	cf.StringVar(&in.MasterAccount, "master-account", "", "MasterAccount (VoiceTel)")
+	cf.StringVar(&in.Country, "country", "", "Country, ISO code (Kaleyra)")
+	cf.StringSliceVar(&in.Channels, "channels", nil, "Channels, comma-separated (Kaleyra)")
+	cf.StringVar(&in.CreditType, "credit-type", "", "CreditType: assigned or shared (Kaleyra)")
+
+	var upd multiaccount.SubAccountUpdate
+	var name, email, status string
+	var lowBalance bool
+	update := a.operation(v, "SubAccounts.Update", "update ID", "Change a sub-account: only the flags given are sent",
+		func(ctx context.Context, c *multiaccount.Client, args []string) error {
+			s, err := c.SubAccounts.Update(ctx, args[0], &upd)
+			if err != nil {
+				return err
+			}
+			return a.printAll(columns, subAccountRecord(s, a.flags.reveal))
+		})
+	update.Args = cobra.ExactArgs(1)
+	uf := update.Flags()
+	uf.StringVar(&name, "name", "", "Name")
+	uf.StringVar(&email, "email", "", "Email")
+	uf.StringVar(&status, "status", "", "Status")
+	uf.BoolVar(&lowBalance, "low-balance-alert", false, "LowBalanceAlert")
+	update.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		// Pointers only for the flags given: the SDK sends exactly those.
+		if uf.Changed("name") {
+			upd.Name = &name
+		}
+		if uf.Changed("email") {
+			upd.Email = &email
+		}
+		if uf.Changed("status") {
+			upd.Status = &status
+		}
+		if uf.Changed("low-balance-alert") {
+			upd.LowBalanceAlert = &lowBalance
+		}
+		return nil
+	}
+
+	del := a.operation(v, "SubAccounts.Delete", "delete ID", "Delete a sub-account",
+		func(ctx context.Context, c *multiaccount.Client, args []string) error {
+			if err := c.SubAccounts.Delete(ctx, args[0]); err != nil {
+				return err
+			}
+			return a.printAll([]string{"id", "result"}, resultRecord(args[0], "deleted"))
+		})
+	del.Args = cobra.ExactArgs(1)
+
+	var limit multiaccount.MessageLimit
+	setLimit := a.operation(v, "SubAccounts.SetLimit", "set-limit ID", "Set a per-type message limit",
+		func(ctx context.Context, c *multiaccount.Client, args []string) error {
+			if err := c.SubAccounts.SetLimit(ctx, args[0], limit); err != nil {
+				return err
+			}
+			return a.printAll([]string{"id", "result"}, resultRecord(args[0], fmt.Sprintf("limit %s=%d", limit.Type, limit.Value)))
+		})
+	setLimit.Args = cobra.ExactArgs(1)
+	setLimit.Flags().StringVar(&limit.Type, "type", "", "Type: eco, full, voice, mms or hlr")
+	setLimit.Flags().IntVar(&limit.Value, "value", 0, "Value (≥ 0)")
+
+	cmd.AddCommand(ls, get, create, update, del, setLimit)
+	return cmd
+}
+
+// readSecretFlag reads a secret named by a *-file flag ("-": stdin).
+func (a *app) readSecretFlag(flag, path string) (string, error) {
+	var r io.Reader = a.env.stdin
+	if path != "-" {
+		f, err := openPrivate(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxSecretFile+1))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", flag, err)
+	}
+	if len(b) > maxSecretFile {
+		return "", &usageError{fmt.Sprintf("%s: longer than %d bytes", flag, maxSecretFile)}
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	if s == "" {
+		return "", &usageError{flag + ": empty"}
+	}
+	return s, nil
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/multiaccount/multiaccount"
+	"github.com/multiaccount/multiaccount/multiaccounttest"
+)
+
+// vendorSpec is what the tool knows of one vendor: its command name, how
+// to build its provider, where its credentials come from and which of
+// them its emulator seeds.
+type vendorSpec struct {
+	name     string // command name, as in "multiaccount voicetel ..."
+	aliases  []string
+	title    string // the provider's own name
+	emulated multiaccounttest.Vendor
+	// env lists the credential variables, in the order a file given to
+	// --api-key-file fills them (one per line).
+	env []string
+	// auth builds the authenticator from the credential values, in env's
+	// order; all are non-empty.
+	auth func(vals []string) multiaccount.Authenticator
+}
+
+var vendorSpecs = []vendorSpec{
+	{
+		name: "voicetel", title: "VoiceTel", emulated: multiaccounttest.VoiceTel,
+		env:  []string{"VOICETEL_API_KEY"},
+		auth: func(v []string) multiaccount.Authenticator { return multiaccount.Bearer(v[0]) },
+	},
+	{
+		name: "kaleyra", title: "Kaleyra", emulated: multiaccounttest.Kaleyra,
+		env:  []string{"KALEYRA_API_KEY"},
+		auth: func(v []string) multiaccount.Authenticator { return multiaccount.APIKeyAuth(v[0]) },
+	},
+	{
+		name: "serwersms", title: "SerwerSMS", emulated: multiaccounttest.SerwerSMS,
+		env:  []string{"SERWERSMS_TOKEN"},
+		auth: func(v []string) multiaccount.Authenticator { return multiaccount.Bearer(v[0]) },
+	},
+	{
+		name: "calltrackingmetrics", aliases: []string{"ctm"}, title: "CallTrackingMetrics", emulated: multiaccounttest.CallTrackingMetrics,
+		env:  []string{"CTM_ACCESS_KEY", "CTM_SECRET_KEY"},
+		auth: func(v []string) multiaccount.Authenticator { return multiaccount.KeyPair(v[0], v[1]) },
+	},
+	{
+		name: "woodpecker", title: "Woodpecker", emulated: multiaccounttest.Woodpecker,
+		env:  []string{"WOODPECKER_API_KEY"},
+		auth: func(v []string) multiaccount.Authenticator { return multiaccount.APIKeyAuth(v[0]) },
+	},
+}
+
+// provider builds the vendor's Provider from the global flags.
+func (v *vendorSpec) provider(g *globalFlags, getenv func(string) string) (multiaccount.Provider, error) {
+	switch v.emulated {
+	case multiaccounttest.VoiceTel:
+		return multiaccount.VoiceTel(), nil
+	case multiaccounttest.SerwerSMS:
+		return multiaccount.SerwerSMS(), nil
+	case multiaccounttest.CallTrackingMetrics:
+		return multiaccount.CallTrackingMetrics(), nil
+	case multiaccounttest.Woodpecker:
+		return multiaccount.Woodpecker(), nil
+	case multiaccounttest.Kaleyra:
+		sid := g.sid
+		if sid == "" {
+			sid = getenv("KALEYRA_SID")
+		}
+		if sid == "" && g.emulator {
+			sid = multiaccounttest.KaleyraSID
+		}
+		if sid == "" {
+			return multiaccount.Provider{}, &usageError{"kaleyra needs the parent account's SID: --sid or KALEYRA_SID"}
+		}
+		return multiaccount.Kaleyra(sid), nil
+	}
+	return multiaccount.Provider{}, fmt.Errorf("no provider for %s", v.name)
+}
+
+// baseURLEnv is the variable that points a vendor at another host, as the
+// lines `multiaccount emulator` prints set it.
+func (v *vendorSpec) baseURLEnv() string { return strings.ToUpper(v.name) + "_BASE_URL" }
+
+func vendorByName(name string) (*vendorSpec, bool) {
+	for i := range vendorSpecs {
+		v := &vendorSpecs[i]
+		if v.name == name {
+			return v, true
+		}
+		for _, a := range v.aliases {
+			if a == name {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// offeredBy names the vendors that offer op ("SubAccounts.List"), for
+// --help. The table is checked against the SDK by a test.
+func offeredBy(op string) string {
+	var names []string
+	for _, v := range vendorSpecs {
+		if supports[op][v.name] {
+			names = append(names, v.name)
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return "no vendor"
+	}
+	return strings.Join(names, ", ")
+}
+
+// supports says which vendor offers which operation; TestSupportTable
+// proves it against the SDK, so --help cannot drift from the library.
+var supports = map[string]map[string]bool{
+	"SubAccounts.List":         set("kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
+	"SubAccounts.Get":          set("kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
+	"SubAccounts.Create":       set("voicetel", "kaleyra", "serwersms", "woodpecker"),
+	"SubAccounts.Update":       set("kaleyra"),
+	"SubAccounts.Delete":       set("kaleyra", "serwersms"),
+	"SubAccounts.SetLimit":     set("serwersms"),
+	"Keys.List":                set("woodpecker"),
+	"Keys.Create":              set("woodpecker"),
+	"Keys.Exchange":            set("voicetel"),
+	"Records.Calls":            set("voicetel", "calltrackingmetrics"),
+	"Records.RecurringCharges": set("voicetel"),
+	"Agency.Account":           set("voicetel"),
+	"Agency.Session":           set("calltrackingmetrics"),
+	"Agency.SIPRegistration":   set("voicetel"),
+	"Agency.Signup":            set("voicetel"),
+	"Agency.Recover":           set("voicetel"),
+	"Agency.AddProspects":      set("woodpecker"),
+}
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
