@@ -39,7 +39,7 @@ func invoke(t *testing.T, env map[string]string, stdin string, args ...string) r
 	args = append([]string{"--config", cfg, "--limits-file", filepath.Join(t.TempDir(), "limits")}, args...)
 	code := run(context.Background(), args, environ{
 		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: getenv,
-		emulator: []multiaccounttest.Option{multiaccounttest.WithClock(func() time.Time { return emulatorEpoch })},
+		emulator: []multiaccounttest.Option{multiaccounttest.WithClock(multiaccounttest.NewFakeClock(emulatorEpoch))},
 	})
 	return result{code, out.String(), errOut.String()}
 }
