@@ -32,6 +32,8 @@ type globalFlags struct {
 	emulator   bool
 	baseURL    string
 	sid        string
+	apiVersion string
+	region     string
 	apiKeyFile string
 	configPath string
 	limitsFile string
@@ -123,6 +125,8 @@ invocations, so a 7th call in an hour fails locally with exit code 5.
 	pf.StringVarP(&a.flags.output, "output", "o", "", "output format: table, json (JSON lines) or csv (default: table on a terminal, json otherwise)")
 	pf.BoolVar(&a.flags.emulator, "emulator", false, "run against the built-in emulator (seeded data, no account needed)")
 	pf.StringVar(&a.flags.baseURL, "base-url", "", "the vendor's base URL (a regional host, a proxy, the multiaccount emulator); default $<VENDOR>_BASE_URL or the vendor's own")
+	pf.StringVar(&a.flags.apiVersion, "api-version", "", "the vendor's API version: voicetel v2.1 (default) or v2.2; woodpecker v1 (default) or v2")
+	pf.StringVar(&a.flags.region, "region", "", "the vendor's region: kaleyra india, singapore, europe or north-america")
 	pf.StringVar(&a.flags.sid, "sid", "", "Kaleyra parent account SID (default $KALEYRA_SID)")
 	pf.StringVar(&a.flags.apiKeyFile, "api-key-file", "", "read the vendor's credentials from this file, one per line (\"-\": stdin)")
 	pf.StringVar(&a.flags.configPath, "config", "", "config file with credentials (default <user config dir>/multiaccount/config.json)")
@@ -223,7 +227,7 @@ func (a *app) client(v *vendorSpec) (*multiaccount.Client, error) {
 		}
 		// The in-process emulator is new on every run: its limits are
 		// kept in memory, not in the limits file.
-		return a.emu.Client(v.emulated)
+		return a.emu.ClientFor(v.emulated, p)
 	}
 	opts := []multiaccount.Option{multiaccount.WithUserAgent("multiaccount-cli/" + multiaccount.Version)}
 	auth, err := a.credentials(v)

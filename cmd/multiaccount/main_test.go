@@ -98,6 +98,19 @@ func TestGoldenOutputs(t *testing.T) {
 	}
 }
 
+// A region or version the vendor has is passed to the SDK's provider.
+func TestRegionAndVersionFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--region", "europe", "kaleyra", "subaccounts", "list"},
+		{"--api-version", "v2.1", "voicetel", "agency", "account"},
+		{"--api-version", "v1", "woodpecker", "subaccounts", "list"},
+	} {
+		if r := invoke(t, nil, "", append([]string{"--emulator", "-o", "json"}, args...)...); r.code != exitOK || r.stdout == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+}
+
 func TestUnsupportedOperationExitCode(t *testing.T) {
 	r := invoke(t, nil, "", "--emulator", "kaleyra", "subaccounts", "set-limit", "x", "--type", "eco", "--value", "1")
 	if r.code != exitUnsupported {
@@ -127,6 +140,9 @@ func TestExitCodes(t *testing.T) {
 		{"no credentials", nil, []string{"voicetel", "agency", "account"}, exitAuth},
 		{"refused credentials", map[string]string{"VOICETEL_API_KEY": "wrong-key-123456"}, []string{"voicetel", "agency", "account"}, exitAuth},
 		{"network", map[string]string{"VOICETEL_API_KEY": "k", "VOICETEL_BASE_URL": closedURL(t)}, []string{"voicetel", "agency", "account"}, exitNetwork},
+		{"unknown API version", nil, []string{"--emulator", "--api-version", "v9", "voicetel", "agency", "account"}, exitUsage},
+		{"region of a vendor without regions", nil, []string{"--emulator", "--region", "europe", "serwersms", "subaccounts", "list"}, exitUsage},
+		{"unknown region", nil, []string{"--emulator", "--region", "mars", "kaleyra", "subaccounts", "list"}, exitUsage},
 		{"unsupported", nil, []string{"--emulator", "voicetel", "subaccounts", "list"}, exitUnsupported},
 	}
 	srv := multiaccounttest.NewServer()

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/multiaccount/multiaccount"
 )
@@ -208,11 +209,14 @@ func jsonValue(v any) any {
 }
 
 // tableSafe keeps a vendor's text from breaking the table's layout or
-// driving the terminal: control characters become spaces.
+// driving the terminal: control characters and invisible format
+// characters (bidirectional overrides among them) become spaces. JSON and
+// CSV carry the text unchanged, escaped as their formats require: they
+// are data for programs.
 func tableSafe(s string) string {
 	b := []rune(s)
 	for i, r := range b {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			b[i] = ' '
 		}
 	}

@@ -53,17 +53,22 @@ var vendorSpecs = []vendorSpec{
 	},
 }
 
-// provider builds the vendor's Provider from the global flags.
+// provider builds the vendor's Provider from the global flags: the
+// vendor's API version and region where it has them. A vendor without
+// either refuses the flag (through the SDK) rather than ignore it.
 func (v *vendorSpec) provider(g *globalFlags, getenv func(string) string) (multiaccount.Provider, error) {
+	var opts []multiaccount.ProviderOption
+	if g.apiVersion != "" {
+		opts = append(opts, multiaccount.InVersion(multiaccount.APIVersion(g.apiVersion)))
+	}
+	if g.region != "" {
+		opts = append(opts, multiaccount.InRegion(multiaccount.Region(g.region)))
+	}
 	switch v.emulated {
 	case multiaccounttest.VoiceTel:
-		return multiaccount.VoiceTel(), nil
-	case multiaccounttest.SerwerSMS:
-		return multiaccount.SerwerSMS(), nil
-	case multiaccounttest.CallTrackingMetrics:
-		return multiaccount.CallTrackingMetrics(), nil
+		return multiaccount.VoiceTel(opts...), nil
 	case multiaccounttest.Woodpecker:
-		return multiaccount.Woodpecker(), nil
+		return multiaccount.Woodpecker(opts...), nil
 	case multiaccounttest.Kaleyra:
 		sid := g.sid
 		if sid == "" {
@@ -75,7 +80,16 @@ func (v *vendorSpec) provider(g *globalFlags, getenv func(string) string) (multi
 		if sid == "" {
 			return multiaccount.Provider{}, &usageError{"kaleyra needs the parent account's SID: --sid or KALEYRA_SID"}
 		}
-		return multiaccount.Kaleyra(sid), nil
+		return multiaccount.Kaleyra(sid, opts...), nil
+	}
+	if len(opts) > 0 {
+		return multiaccount.Provider{}, &usageError{fmt.Sprintf("%s has one API version and no regions: drop --api-version and --region", v.name)}
+	}
+	switch v.emulated {
+	case multiaccounttest.SerwerSMS:
+		return multiaccount.SerwerSMS(), nil
+	case multiaccounttest.CallTrackingMetrics:
+		return multiaccount.CallTrackingMetrics(), nil
 	}
 	return multiaccount.Provider{}, fmt.Errorf("no provider for %s", v.name)
 }
