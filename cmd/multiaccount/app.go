@@ -45,7 +45,8 @@ type globalFlags struct {
 type app struct {
 	env   environ
 	flags globalFlags
-	emu   *multiaccounttest.Server // started on first use by --emulator
+	emu   *multiaccounttest.Server     // started on first use by --emulator
+	store *multiaccount.FileLimitStore // the limits file, opened on first use
 	// noCredentials: none were found, so an unauthorized answer gets a
 	// hint where to put them.
 	noCredentials bool
@@ -88,6 +89,9 @@ func (a *app) close() {
 	if a.emu != nil {
 		a.emu.Close()
 	}
+	if a.store != nil {
+		a.store.Close()
+	}
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -107,9 +111,12 @@ stdin), or from the config file (JSON {"vendor": {"VARIABLE": "value"}},
 readable by its owner only). No flag takes a credential inline. Nothing but
 data is written to stdout; credentials are never printed.
 
---emulator runs any command against the built-in emulator, with no account.
-Client-side limits (VoiceTel's 6 calls an hour) are kept in a file between
-invocations, so a 7th call in an hour fails locally with exit code 5.
+--emulator runs any command against a built-in emulator started for that
+one invocation, with no account. Client-side limits (VoiceTel's 6 calls an
+hour) are kept in a file between invocations (--limits-file), so a 7th call
+in an hour fails locally with exit code 5; "multiaccount limits" shows
+them. (The --emulator's limits live as long as its emulator: one run; use
+"multiaccount emulator" for a lasting one.)
 
 ` + exitCodesHelp,
 		SilenceUsage:  true,
