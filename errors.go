@@ -259,6 +259,8 @@ func nameProvider(err error, provider string) error {
 		field = &e.Provider
 	case *ProspectError:
 		field = &e.Provider
+	case *CreateBatchError:
+		field = &e.Provider
 	case *APIError:
 		field = &e.Provider
 	}
@@ -421,3 +423,51 @@ func (e *ProspectError) Error() string {
 	}
 	return b.String()
 }
+
+// CreateBatchError reports a batch create (SubAccounts.CreateBatch, and
+// Woodpecker v2's Create) that failed after its request may have reached
+// the vendor: the vendor creates all or none, but a lost answer leaves the
+// caller not knowing which. The SDK never sends the batch again; it lists
+// the sub-accounts once and reports which of the batch's names exist.
+// It unwraps to the create's error, so errors.Is(err, ErrConflict) and the
+// like still hold.
+type CreateBatchError struct {
+	Operation string
+	Provider  string
+	// Names are the names in the batch, in order.
+	Names []string
+	// Listed reports whether the follow-up list succeeded. When false
+	// (ListErr says why, e.g. the context had expired), which of Names
+	// exist is unknown: list the sub-accounts and match them by name
+	// before sending any of them again.
+	Listed  bool
+	ListErr error
+	// Existing are the sub-accounts, found by the follow-up list, whose
+	// names are among Names (they may predate this call). Names not
+	// here do not exist and may be sent again.
+	Existing []*SubAccount
+	Err      error
+}
+
+// Error describes the failure; it never contains a credential.
+func (e *CreateBatchError) Error() string {
+	var b strings.Builder
+	b.WriteString(errPrefix(e.Provider, e.Operation))
+	fmt.Fprintf(&b, "batch of %d not confirmed: %s; ", len(e.Names), unprefixed(e.Err, e.Provider, e.Operation))
+	if !e.Listed {
+		b.WriteString("which exist is unknown (the follow-up list failed): list the sub-accounts before sending any again")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d of them exist", len(e.Existing))
+	for i, sa := range e.Existing {
+		if i == maxListedProspects {
+			fmt.Fprintf(&b, "; and %d more", len(e.Existing)-i)
+			break
+		}
+		fmt.Fprintf(&b, "; %s (id %s)", excerpt(sa.Name), excerpt(sa.ID))
+	}
+	return b.String()
+}
+
+// Unwrap returns the create's error.
+func (e *CreateBatchError) Unwrap() error { return e.Err }

@@ -36,6 +36,14 @@ func (r SIPRegistration) Format(f fmt.State, verb rune) { formatFields(f, verb, 
 // [REDACTED], Raw as its (redacted) JSON text.
 func (a NewAccount) Format(f fmt.State, verb rune) { formatFields(f, verb, a) }
 
+// Format prints the user readably for %v, %+v, %#v and %s: Raw as its
+// (redacted) JSON text.
+func (u User) Format(f fmt.State, verb rune) { formatFields(f, verb, u) }
+
+// Format prints the recharge readably for %v, %+v, %#v and %s: Raw as its
+// JSON text, Balance as a number.
+func (r Recharge) Format(f fmt.State, verb rune) { formatFields(f, verb, r) }
+
 // formatFields prints struct v as fmt would (%v: {a b}, %+v: {A:a B:b},
 // %#v: pkg.T{A:a, B:b}) except that a json.RawMessage prints as compact
 // JSON text rather than bytes and a *float64 as its number rather than an

@@ -23,7 +23,7 @@ func TestREADMEOperationsMatrix(t *testing.T) {
 	}{
 		"VoiceTel": {VoiceTel(), Bearer("k")}, "Kaleyra": {Kaleyra("sid"), APIKeyAuth("k")},
 		"SerwerSMS": {SerwerSMS(), Bearer("k")}, "CallTrackingMetrics": {CallTrackingMetrics(), KeyPair("a", "b")},
-		"Woodpecker": {Woodpecker(), APIKeyAuth("k")},
+		"Woodpecker": {Woodpecker(), APIKeyAuth("k")}, "Woodpecker v2": {Woodpecker(InVersion(WoodpeckerV2)), APIKeyAuth("k")},
 	}
 	ops := map[string][]func(context.Context, *Client) error{
 		"SubAccounts.List": {
@@ -35,6 +35,15 @@ func TestREADMEOperationsMatrix(t *testing.T) {
 			_, err := c.SubAccounts.Create(ctx, &SubAccountCreate{})
 			return err
 		}},
+		"SubAccounts.CreateBatch": {func(ctx context.Context, c *Client) error {
+			_, err := c.SubAccounts.CreateBatch(ctx, []*SubAccountCreate{{}})
+			return err
+		}},
+		"SubAccounts.Recharge": {func(ctx context.Context, c *Client) error { _, err := c.SubAccounts.Recharge(ctx, "", 0); return err }},
+		"SubAccounts.Users": {
+			func(ctx context.Context, c *Client) error { _, err := c.SubAccounts.Users(ctx, "", nil); return err },
+			func(ctx context.Context, c *Client) error { return firstErr(c.SubAccounts.AllUsers(ctx, "", nil)) },
+		},
 		"SubAccounts.Update": {func(ctx context.Context, c *Client) error {
 			_, err := c.SubAccounts.Update(ctx, "", &SubAccountUpdate{})
 			return err

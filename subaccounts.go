@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strconv"
 )
 
 // SubAccountsService manages the agency's sub-accounts: Kaleyra
@@ -54,7 +55,9 @@ func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, e
 // Create makes a sub-account. Each vendor requires its own fields (see
 // SubAccountCreate); missing ones give a *ValidationError before any I/O.
 // A create is never sent twice. Offered by VoiceTel (administrator key),
-// Kaleyra, SerwerSMS and Woodpecker (billed per company). SerwerSMS may
+// Kaleyra, SerwerSMS, Woodpecker (billed per company; on v2 a failure is a
+// *CreateBatchError, as for CreateBatch) and CallTrackingMetrics (Name and
+// TimeZone). SerwerSMS may
 // answer without the new id: the returned SubAccount's ID is then empty and
 // List finds it by Username.
 func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (*SubAccount, error) {
@@ -63,6 +66,70 @@ func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (
 	}
 	v, err := s.c.v.createSubAccount(ctx, s.c, in)
 	return v, s.c.named(err)
+}
+
+// CreateBatch makes every sub-account of in in one request, all or none,
+// and returns them in the order given. Offered by Woodpecker v2
+// (Woodpecker(InVersion(WoodpeckerV2))), which takes up to 10 companies per
+// request and bills each: the batch is never sent twice.
+//
+// Each element is checked as Create checks it, before any I/O. When the
+// request fails after it may have reached the vendor, the error is a
+// *CreateBatchError: it lists which of the batch's names exist at the
+// vendor according to a follow-up list, or says that the list failed and
+// the caller must list them (SubAccounts.All) before trying again.
+func (s *SubAccountsService) CreateBatch(ctx context.Context, in []*SubAccountCreate) ([]*SubAccount, error) {
+	const op = "SubAccounts.CreateBatch"
+	if len(in) == 0 {
+		return nil, s.c.named(invalid(op, "in", "is empty"))
+	}
+	for i, sc := range in {
+		if sc == nil {
+			return nil, s.c.named(invalid(op, "in["+strconv.Itoa(i)+"]", "is nil"))
+		}
+	}
+	v, err := s.c.v.createSubAccounts(ctx, s.c, in)
+	return v, s.c.named(err)
+}
+
+// Recharge adds amount (in the sub-account's currency; positive and
+// finite, checked before any I/O) to the credit of sub-account id. It
+// moves money, so it is never sent twice: not after a 5xx, a dropped
+// connection or a timeout, when the vendor may have acted; check the
+// balance with Get before trying again. Offered by Kaleyra ("assigned"
+// sub-accounts).
+func (s *SubAccountsService) Recharge(ctx context.Context, id string, amount float64) (*Recharge, error) {
+	v, err := s.c.v.recharge(ctx, s.c, id, amount)
+	return v, s.c.named(err)
+}
+
+// Users returns one page of the users of sub-account id; nil opts asks
+// for the first page. Offered by Woodpecker v2 (a company's users, 50 a
+// page; PageSize is not the vendor's to choose and must be 0).
+func (s *SubAccountsService) Users(ctx context.Context, id string, opts *ListOptions) (*UserPage, error) {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	v, err := s.c.v.listUsers(ctx, s.c, id, o)
+	return v, s.c.named(err)
+}
+
+// AllUsers iterates over every user of sub-account id, fetching pages
+// lazily, as All does for sub-accounts.
+func (s *SubAccountsService) AllUsers(ctx context.Context, id string, opts *ListOptions) iter.Seq2[*User, error] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return paginate(s.c, "SubAccounts.AllUsers", o.Cursor, func(cursor string) ([]*User, string, error) {
+		o.Cursor = cursor
+		p, err := s.Users(ctx, id, &o)
+		if err != nil {
+			return nil, "", err
+		}
+		return p.Items, p.NextCursor, nil
+	})
 }
 
 // Update changes the fields set in u and returns the sub-account. Offered

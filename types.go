@@ -85,6 +85,10 @@ type SubAccountCreate struct {
 	// RBC2345 without it). Refused for "shared" sub-accounts, which draw
 	// on the parent's credit, and by other vendors.
 	InitialCredit *float64
+	// TimeZone: CallTrackingMetrics timezone_hint, the new account's IANA
+	// time zone such as "America/New_York" (required there; the zone its
+	// zoneless call times are read in). Refused by other vendors.
+	TimeZone string
 }
 
 // SubAccountUpdate changes a sub-account. Only the fields that are set
@@ -105,6 +109,47 @@ type SubAccountUpdate struct {
 	// CreditAmount: Kaleyra credit_amount, the credit of an "assigned"
 	// sub-account (non-negative).
 	CreditAmount *float64
+}
+
+// User is one user of a sub-account (a Woodpecker company's users). The
+// vendor does not document the user object's fields: the SDK reads the
+// common spellings and keeps the whole object in Raw.
+type User struct {
+	ID    string
+	Name  string
+	Email string
+	// Role is the user's role in the sub-account, where the vendor says.
+	Role string
+	// Status is the user's status (e.g. active), where the vendor says.
+	Status string
+	// Raw is the vendor's object, with credential fields replaced by
+	// "[REDACTED]".
+	Raw json.RawMessage
+}
+
+// UserPage is one page of a sub-account's users.
+type UserPage struct {
+	Items []*User
+	// Total is the number of users across all pages, or -1 when the
+	// vendor does not say.
+	Total int
+	// NextCursor fetches the next page; "" on the last page.
+	NextCursor string
+}
+
+// Recharge is the result of SubAccounts.Recharge: credit added to a
+// sub-account.
+type Recharge struct {
+	// SubAccountID is the sub-account recharged.
+	SubAccountID string
+	// Amount is the amount added, as sent.
+	Amount float64
+	// Balance is the sub-account's balance after the recharge, when the
+	// vendor's answer carries it (nil otherwise: read it with
+	// SubAccounts.Get).
+	Balance *float64
+	// Raw is the vendor's answer (its data, where it has an envelope).
+	Raw json.RawMessage
 }
 
 // MessageLimit is a per-type message limit (SerwerSMS: Type is one of eco,

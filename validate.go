@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -129,6 +130,24 @@ func checkAmount(op, field string, v float64, zeroOK bool) error {
 		return invalid(op, field, "is negative")
 	case v == 0 && !zeroOK:
 		return invalid(op, field, "must be positive")
+	}
+	return nil
+}
+
+// checkZone refuses a time zone that is not an IANA name the system's
+// zone database knows ("UTC" included; "" and "Local" are not names).
+func checkZone(op, field, name string) error {
+	if name == "" {
+		return invalid(op, field, "is empty; name an IANA time zone such as \"America/New_York\"")
+	}
+	if err := checkText(op, field, name, 64); err != nil {
+		return err
+	}
+	if name == "Local" {
+		return invalid(op, field, "must be an IANA time zone name, not \"Local\"")
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return invalid(op, field, "is not an IANA time zone such as \"America/New_York\"")
 	}
 	return nil
 }

@@ -59,6 +59,11 @@ type operations interface {
 	updateSubAccount(ctx context.Context, c *Client, id string, in *SubAccountUpdate) (*SubAccount, error)
 	deleteSubAccount(ctx context.Context, c *Client, id string) error
 	setLimit(ctx context.Context, c *Client, id string, l MessageLimit) error
+	// createSubAccounts creates every one of in in one request, all or
+	// none; in is non-empty and has no nil element.
+	createSubAccounts(ctx context.Context, c *Client, in []*SubAccountCreate) ([]*SubAccount, error)
+	recharge(ctx context.Context, c *Client, id string, amount float64) (*Recharge, error)
+	listUsers(ctx context.Context, c *Client, id string, o ListOptions) (*UserPage, error)
 
 	listKeys(ctx context.Context, c *Client, subAccountID string) ([]APIKey, error)
 	createKey(ctx context.Context, c *Client, subAccountID, label string) (*APIKey, error)
@@ -105,6 +110,15 @@ func (n notOffered) deleteSubAccount(context.Context, *Client, string) error {
 }
 func (n notOffered) setLimit(context.Context, *Client, string, MessageLimit) error {
 	return n.no("SubAccounts.SetLimit")
+}
+func (n notOffered) createSubAccounts(context.Context, *Client, []*SubAccountCreate) ([]*SubAccount, error) {
+	return nil, n.no("SubAccounts.CreateBatch")
+}
+func (n notOffered) recharge(context.Context, *Client, string, float64) (*Recharge, error) {
+	return nil, n.no("SubAccounts.Recharge")
+}
+func (n notOffered) listUsers(context.Context, *Client, string, ListOptions) (*UserPage, error) {
+	return nil, n.no("SubAccounts.Users")
 }
 func (n notOffered) listKeys(context.Context, *Client, string) ([]APIKey, error) {
 	return nil, n.no("Keys.List")
@@ -176,6 +190,9 @@ const (
 	VoiceTelV21 APIVersion = "v2.1"
 	// WoodpeckerV1 is Woodpecker's agency API v1, the default of Woodpecker().
 	WoodpeckerV1 APIVersion = "v1"
+	// WoodpeckerV2 is Woodpecker's agency API v2 (/rest/v2), the only one
+	// the vendor's developer site documents today: choose it for new code.
+	WoodpeckerV2 APIVersion = "v2"
 )
 
 // InVersion selects the vendor's API version v. A vendor with one version,

@@ -451,7 +451,7 @@ func TestCTMUnsupported(t *testing.T) {
 	c, _ := mockClient(t, CallTrackingMetrics(), WithAuth(KeyPair(ctmAccess, ctmSecret)))
 	ctx := context.Background()
 	for name, err := range map[string]error{
-		"Create":        func() error { _, err := c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "x"}); return err }(),
+		"CreateBatch":   func() error { _, err := c.SubAccounts.CreateBatch(ctx, []*SubAccountCreate{{Name: "x"}}); return err }(),
 		"Update":        func() error { _, err := c.SubAccounts.Update(ctx, "1", &SubAccountUpdate{}); return err }(),
 		"Delete":        c.SubAccounts.Delete(ctx, "1"),
 		"Keys.Create":   func() error { _, err := c.Keys.Create(ctx, "1", "l"); return err }(),

@@ -21,15 +21,17 @@ import (
 // (https://podapi.eu.kaleyra.io) and RegionNorthAmerica
 // (https://podapi.na.kaleyra.ai). WithBaseURL still overrides either.
 //
-// Offered: SubAccounts.List, All, Get, Create, Update and Delete. List pages
+// Offered: SubAccounts.List, All, Get, Create, Update, Delete and Recharge. List pages
 // with limit and offset; Create is never sent twice. Create always sends
 // is_invited, which the vendor marks mandatory (SubAccountCreate.Invite,
 // false by default) and, for an "assigned" sub-account, the initial credit
 // (SubAccountCreate.InitialCredit, required). Update sends only the fields
 // the vendor documents (account_name, credit_amount, low_balance_alert):
 // SubAccountUpdate.Email and Status are refused, as the vendor does not let
-// the e-mail change and does not document a status. Kaleyra publishes no
-// rate limit for these endpoints.
+// the e-mail change and does not document a status. SubAccounts.Recharge
+// adds credit to an "assigned" sub-account (POST …/recharges); it moves
+// money and is never sent twice. Kaleyra publishes no rate limit for these
+// endpoints.
 func Kaleyra(sid string, opts ...ProviderOption) Provider {
 	p := Provider{v: kaleyra{notOffered: notOffered{"Kaleyra"}}}
 	pc, err := applyProviderOptions(providerConfig{vendor: "Kaleyra", regions: kaleyraRegions}, opts)
@@ -425,4 +427,46 @@ func (k kaleyra) deleteSubAccount(ctx context.Context, c *Client, id string) err
 	// sub-account as an error.
 	_, err = c.do(ctx, &request{op: op, method: http.MethodDelete, path: k.path(seg)})
 	return err
+}
+
+func (k kaleyra) recharge(ctx context.Context, c *Client, id string, amount float64) (*Recharge, error) {
+	const op = "SubAccounts.Recharge"
+	seg, err := pathSegment(op, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAmount(op, "amount", amount, false); err != nil {
+		return nil, err
+	}
+	if err := c.requireAuth(op); err != nil {
+		return nil, err
+	}
+	r, err := newJSONRequest(op, http.MethodPost, k.path(seg)+"/recharges", map[string]any{"amount": amount})
+	if err != nil {
+		return nil, err
+	}
+	// Not repeatable: it moves money. No retry after a 5xx, a dropped
+	// connection or a timeout, when the vendor may have acted.
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	env, err := k.envelope(c, op, resp)
+	if err != nil {
+		return nil, err
+	}
+	out := &Recharge{SubAccountID: id, Amount: amount, Raw: redactJSON(resp.body, "api_key")}
+	// The answer's data is undocumented: an object (or an array of one)
+	// whose balance, when present, is the new balance.
+	if raw, ok := single(env.Data); ok {
+		out.Raw = redactJSON(raw, "api_key")
+		var d struct {
+			Balance *flexFloat `json:"balance"`
+		}
+		if json.Unmarshal(raw, &d) == nil && d.Balance != nil {
+			b := float64(*d.Balance)
+			out.Balance = &b
+		}
+	}
+	return out, nil
 }

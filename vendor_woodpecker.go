@@ -28,14 +28,30 @@ import (
 // request was not processed; it is retried with backoff for every
 // operation, creates included.
 //
-// Woodpecker() speaks the agency API v1 (WoodpeckerV1); InVersion chooses
-// another version the SDK speaks.
+// Woodpecker() speaks the agency API v1 (WoodpeckerV1), so existing code
+// keeps its behaviour. Woodpecker(InVersion(WoodpeckerV2)) speaks v2 under
+// /rest/v2, the only version the vendor's developer site documents: choose
+// it for new code. On v2, SubAccounts.List and All page 50 companies at a
+// time (the cursor is a page number; PageSize must stay 0) and Get searches
+// them; Create and CreateBatch send one billed request of up to 10
+// companies, all or none, never sent twice, and a failure after it may have
+// reached the vendor is a *CreateBatchError naming the companies that
+// exist; Keys.List and Keys.Create use a company's api_keys (a label is
+// required, and the list holds only keys created through the API);
+// SubAccounts.Users and AllUsers list a company's users. AddProspects on v2
+// takes the company's key from its v2 key list and still posts to v1's
+// add_prospects_list, which the vendor calls legacy but documents no v2
+// replacement for. The one-request-at-a-time rule is kept on v2.
 func Woodpecker(opts ...ProviderOption) Provider {
-	pc, err := applyProviderOptions(providerConfig{vendor: "Woodpecker", versions: []APIVersion{WoodpeckerV1}}, opts)
+	pc, err := applyProviderOptions(providerConfig{vendor: "Woodpecker", versions: []APIVersion{WoodpeckerV1, WoodpeckerV2}}, opts)
 	if err != nil {
 		return Provider{v: woodpecker{notOffered: notOffered{"Woodpecker"}}, err: err}
 	}
-	return Provider{v: woodpecker{notOffered: notOffered{"Woodpecker"}, version: pc.chosenVersion()}}
+	w := woodpecker{notOffered: notOffered{"Woodpecker"}, version: pc.chosenVersion()}
+	if w.version == WoodpeckerV2 {
+		return Provider{v: woodpeckerV2{w}}
+	}
+	return Provider{v: w}
 }
 
 type woodpecker struct {
@@ -75,7 +91,9 @@ var woodpeckerKinds = map[string]error{
 // woodpeckerCode reads the error code and message from any of the shapes
 // the vendor is known or suspected to use (the exact shape is unconfirmed):
 // {"status":{"status":"ERROR","code","msg"}}, {"code","message"} and
-// {"error": "…" | {"code","msg"}}.
+// {"error": "…" | {"code","msg"}}; and, for v2, whose error body is
+// unconfirmed too, a message alone ({"message"} or a problem document's
+// {"title","detail"}), which parseError reads only under an error status.
 func woodpeckerCode(body []byte) (code, msg string) {
 	var env struct {
 		Status  json.RawMessage `json:"status"`
@@ -83,6 +101,8 @@ func woodpeckerCode(body []byte) (code, msg string) {
 		Message string          `json:"message"`
 		Msg     string          `json:"msg"`
 		Error   json.RawMessage `json:"error"`
+		Title   string          `json:"title"`
+		Detail  string          `json:"detail"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return "", ""
@@ -116,7 +136,10 @@ func woodpeckerCode(body []byte) (code, msg string) {
 	if strings.HasPrefix(env.Code, "E_") {
 		return env.Code, env.Message + env.Msg
 	}
-	return "", ""
+	if m := env.Message + env.Msg; m != "" {
+		return "", m
+	}
+	return "", strings.TrimSpace(env.Title + " " + env.Detail)
 }
 
 func (woodpecker) parseError(status int, body []byte) *APIError {
@@ -289,6 +312,24 @@ func (w woodpecker) createKey(ctx context.Context, c *Client, companyID, label s
 var woodpeckerProspectFields = map[string]bool{"email": true, "first_name": true, "last_name": true, "company": true}
 
 func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID string, ps []Prospect, o ProspectOptions) error {
+	return w.sendProspects(ctx, c, companyID, ps, o, func(ctx context.Context, op string) (Secret, error) {
+		co, err := w.company(ctx, c, op, companyID)
+		if err != nil {
+			return "", err
+		}
+		if len(co.APIKeys) == 0 {
+			return "", &APIError{StatusCode: http.StatusOK, Message: "company " + companyID + " has no API key; create one with Keys.Create first",
+				Operation: op, Provider: w.name(), kind: ErrNotFound}
+		}
+		return co.APIKeys[0].Key, nil
+	})
+}
+
+// sendProspects checks the prospects, finds the company's key with keyOf
+// (after the checks, so that bad input costs no request) and sends them to
+// add_prospects_list in chunks.
+func (w woodpecker) sendProspects(ctx context.Context, c *Client, companyID string, ps []Prospect, o ProspectOptions,
+	keyOf func(ctx context.Context, op string) (Secret, error)) error {
 	const op = "Agency.AddProspects"
 	if _, err := woodpeckerID(op, companyID); err != nil {
 		return err
@@ -323,15 +364,11 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 		}
 		wire[i] = m
 	}
-	co, err := w.company(ctx, c, op, companyID)
+	key, err := keyOf(ctx, op)
 	if err != nil {
 		return err
 	}
-	if len(co.APIKeys) == 0 {
-		return &APIError{StatusCode: http.StatusOK, Message: "company " + companyID + " has no API key; create one with Keys.Create first",
-			Operation: op, Provider: w.name(), kind: ErrNotFound}
-	}
-	auth := w.companyAuth(c, co.APIKeys[0].Key)
+	auth := w.companyAuth(c, key)
 	chunks := (len(wire) + woodpeckerProspectsPerRequest - 1) / woodpeckerProspectsPerRequest
 	var refused []RefusedProspect
 	for i := 0; i < chunks; i++ {

@@ -1,6 +1,8 @@
 package multiaccounttest
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +18,8 @@ import (
 //	GET  /api/v1/accounts.json               page, per_page (≤ 150)
 //	GET  /api/v1/accounts/{id}.json
 //	GET  /api/v1/accounts/{id}/calls.json    page, per_page, start_date, end_date
+//	POST /api/v1/accounts                    JSON {"account":{"name","timezone_hint"},"billing_type":"existing"}
+//	                                         → {"status":"success","id","name"}
 //
 // Every other route needs the key pair as HTTP Basic credentials or a live
 // session token as the auth_token query parameter (or, on writes, body
@@ -28,6 +32,11 @@ import (
 // vendor documents it, the account's local time without a zone,
 // "2006-01-02 03:04 PM"; a Server made with WithCTMCalledAtOnly leaves out
 // unix_time, so that clients must read called_at in the account's zone.
+// Account creation (emulator choices): HTTP 200; a missing name, a
+// timezone_hint that is not an IANA zone, or a billing_type other than
+// "existing" (the one value documented) is HTTP 400 {"status":"error",
+// "message":…}; the new account is active, with a zero balance, and gets
+// the next id.
 
 type ctmState struct {
 	accounts []*ctmAccount // by id, ascending
@@ -76,8 +85,19 @@ func (s *Server) serveCTM(w http.ResponseWriter, r *http.Request) {
 		ctmError(w, http.StatusNotFound, "not found")
 		return
 	}
+	var body []byte
+	if r.Method != http.MethodGet {
+		// Kept for the handler: the auth check may read a token from it.
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	if msg, ok := s.ctmAuthorized(r); !ok {
 		ctmError(w, http.StatusUnauthorized, msg)
+		return
+	}
+	if p == "/api/v1/accounts" && r.Method == http.MethodPost {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s.ctmCreate(w, r)
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -367,4 +387,39 @@ func (c *ctmCall) json(a *ctmAccount, calledAtOnly bool) map[string]any {
 		delete(m, "unix_time")
 	}
 	return m
+}
+
+func (s *Server) ctmCreate(w http.ResponseWriter, r *http.Request) {
+	m, err := readJSONObject(r)
+	if err != nil {
+		ctmError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	acct, _ := m["account"].(map[string]any)
+	name := strings.TrimSpace(str(acct, "name"))
+	zone := str(acct, "timezone_hint")
+	if name == "" {
+		ctmError(w, http.StatusBadRequest, "account[name] is required")
+		return
+	}
+	loc, err := time.LoadLocation(zone)
+	if zone == "" || zone == "Local" || err != nil {
+		ctmError(w, http.StatusBadRequest, "account[timezone_hint] must be a time zone such as America/New_York")
+		return
+	}
+	if bt := str(m, "billing_type"); bt != "existing" {
+		ctmError(w, http.StatusBadRequest, "billing_type must be existing")
+		return
+	}
+	now := s.cfg.now()
+	_, offset := now.In(loc).Zone()
+	s.mu.Lock()
+	id := ctmFirstAccountID
+	if n := len(s.ctm.accounts); n > 0 {
+		id = s.ctm.accounts[n-1].ID + 1
+	}
+	s.ctm.accounts = append(s.ctm.accounts, &ctmAccount{ID: id, Name: name, Status: "active", UserRole: "admin",
+		Timezone: zone, UTCOffset: offset, Created: now})
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "id": id, "name": name})
 }

@@ -17,6 +17,7 @@ import (
 //	POST   /api/v1/{sid}/subaccounts             JSON; HTTP 201
 //	PATCH  /api/v1/{sid}/subaccounts/{sub_sid}   partial JSON; data is an array of one
 //	DELETE /api/v1/{sid}/subaccounts/{sub_sid}   code RBC2347
+//	POST   /api/v1/{sid}/subaccounts/{sub_sid}/recharges   {"amount":<number>}; adds to the balance
 //
 // Every answer is {"code","message","data","error","status"}; the list adds
 // "total" (a number) and echoes "limit" and "offset" as strings. A missing
@@ -32,7 +33,10 @@ import (
 // WithKaleyraSharedRefused gets HTTP 400 RBC2348 for a "shared" one. An
 // update takes only account_name, credit_amount (assigned sub-accounts) and
 // low_balance_alert; any other field (email, status, ...) is HTTP 400
-// RBC2301 naming it.
+// RBC2301 naming it. A recharge (emulator choices: the vendor documents
+// only the request) needs a positive number amount and an "assigned"
+// sub-account, else HTTP 400 RBC2301 naming the field; it answers HTTP 200
+// RBC103 with data {"sid","amount","balance"}, balance being the new one.
 
 type kyState struct {
 	subs []*kySub // in creation order
@@ -92,6 +96,10 @@ func kyInvalid(w http.ResponseWriter, errs map[string]any) {
 func (s *Server) serveKaleyra(w http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v1/")
 	parts := strings.Split(rest, "/")
+	recharge := len(parts) == 4 && parts[3] == "recharges"
+	if recharge {
+		parts = parts[:3]
+	}
 	if !ok || len(parts) < 2 || len(parts) > 3 || parts[1] != "subaccounts" || (len(parts) == 3 && parts[2] == "") {
 		kyReply(w, http.StatusNotFound, "RBC404", "Resource not found!", nil, nil)
 		return
@@ -112,6 +120,14 @@ func (s *Server) serveKaleyra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := parts[2]
+	if recharge {
+		if r.Method != http.MethodPost {
+			kyReply(w, http.StatusMethodNotAllowed, "RBC405", "Method not allowed!", nil, nil)
+			return
+		}
+		s.kyRecharge(w, r, sub)
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodPatch, http.MethodDelete:
 	default:
@@ -393,4 +409,33 @@ func (s *Server) kyUpdate(w http.ResponseWriter, r *http.Request, sid string) {
 	}
 	s.ky.subs[i] = &x
 	kyReply(w, http.StatusOK, "RBC103", "Request successfully executed!", []any{x.json()}, nil)
+}
+
+func (s *Server) kyRecharge(w http.ResponseWriter, r *http.Request, sid string) {
+	m, err := readJSONObject(r)
+	if err != nil {
+		kyInvalid(w, map[string]any{"body": err.Error()})
+		return
+	}
+	n, isNum := m["amount"].(json.Number)
+	amount, ferr := n.Float64()
+	if !isNum || ferr != nil || !(amount > 0) {
+		kyInvalid(w, map[string]any{"amount": "must be a positive number"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.kyIndex(sid)
+	if i < 0 {
+		kyReply(w, http.StatusNotFound, "RBC2304", "Subaccount not found!", nil, nil)
+		return
+	}
+	x := s.ky.subs[i]
+	if x.CreditType != "assigned" {
+		kyInvalid(w, map[string]any{"subaccount_credit_type": "only assigned sub-accounts can be recharged"})
+		return
+	}
+	x.Balance += amount
+	kyReply(w, http.StatusOK, "RBC103", "Request successfully executed!",
+		map[string]any{"sid": x.SID, "amount": amount, "balance": x.Balance}, nil)
 }

@@ -72,6 +72,9 @@ const (
 // The Woodpecker agency's owner, shown on every company.
 const woodpeckerOwner = "Dana Whitfield"
 
+// woodpeckerOwnerEmail is the owner's address, on every company's users.
+const woodpeckerOwnerEmail = "dana@agency.example"
+
 // seed fills every vendor's state. Data is deterministic for a given now.
 func (s *Server) seed(now time.Time) {
 	rng := rand.New(rand.NewPCG(20251122, 5))
@@ -159,6 +162,15 @@ func (s *Server) seedWoodpecker() {
 		{ID: wpCompanyID + 3, Name: "Summit SaaS Pipeline", Campaigns: 7, Owner: woodpeckerOwner,
 			Keys: []wpKey{{"emuwpcompany4d5e6f7a8b9c0d1e2f3a", "main"}}},
 	}
+	s.wp.nextUserID = 7000
+	for _, c := range s.wp.companies {
+		s.wp.nextUserID++
+		c.Users = []wpUser{{ID: s.wp.nextUserID, Name: woodpeckerOwner, Email: woodpeckerOwnerEmail, Role: "OWNER", Status: "ACTIVE"}}
+	}
+	s.wp.companies[0].Users = append(s.wp.companies[0].Users,
+		wpUser{ID: 7101, Name: "Mara Quinn", Email: "mara@northwind.example", Role: "MEMBER", Status: "ACTIVE"},
+		wpUser{ID: 7102, Name: "Luis Ortega", Email: "luis@northwind.example", Role: "MEMBER", Status: "INVITED"})
+	s.wp.companies[2].Inactive = true
 	s.wp.companies[0].Prospects = []map[string]any{
 		{"id": int64(4001), "email": "jordan.lee@example.com", "first_name": "Jordan", "last_name": "Lee", "company": "Lee & Co"},
 		{"id": int64(4002), "email": "priya.n@example.org", "first_name": "Priya", "last_name": "Natarajan"},

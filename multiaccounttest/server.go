@@ -186,7 +186,8 @@ func WithListener(v Vendor, l net.Listener) Option {
 // a dropped connection if the Server closes), then: with Drop it closes the
 // connection without answering; with a non-zero Status it answers that
 // status with Body (the status text when Body is empty); otherwise it serves
-// the request normally, late. RetryAfter, when positive, is sent as a
+// the request normally, late. With Applied, the request is served first and
+// its answer discarded. RetryAfter, when positive, is sent as a
 // Retry-After header in whole seconds (rounded up).
 type Fault struct {
 	Times      int             // how many upcoming requests are affected; < 1 means 1
@@ -196,6 +197,11 @@ type Fault struct {
 	Delay      time.Duration   // real time to wait before answering
 	Wait       <-chan struct{} // when set, hold the request until this channel is closed
 	Drop       bool            // close the connection without any answer
+	// Applied, with Drop or Status, serves the request first, so that its effects happen (a
+	// create creates), and then loses the answer: Drop or Status replace
+	// it. This is the case where a client cannot know whether the vendor
+	// acted.
+	Applied bool
 }
 
 // Server is a running emulator of every vendor. Its methods are safe for
@@ -348,6 +354,9 @@ func (s *Server) wrap(v Vendor, h http.HandlerFunc) http.Handler {
 				}
 				s.mu.Unlock()
 			}()
+		}
+		if f != nil && f.Applied && (f.Drop || f.Status != 0) {
+			h(httptest.NewRecorder(), r) // the vendor acts; its answer is lost
 		}
 		if f != nil && s.applyFault(w, r, f) {
 			return

@@ -16,6 +16,8 @@ import (
 //	POST /rest/v1/agency/companies/api/add   agency key; {"company_id","name"} → {"api_key"}
 //	POST /rest/v1/add_prospects_list         company key; {"update","prospects":[…]}
 //
+// and v2 under /rest/v2/ (see woodpecker_v2.go).
+//
 // The key travels in the x-api-key header, or (older documents) as the user
 // name of HTTP Basic credentials with any password ("X" by convention).
 // Every failure is HTTP 400 {"status":{"status":"ERROR","code":"E_…","msg":"…"}}
@@ -35,6 +37,7 @@ type wpState struct {
 	companies  []*wpCompany // in creation order
 	nextID     int64
 	nextProsID int64
+	nextUserID int64
 }
 
 type wpCompany struct {
@@ -43,6 +46,8 @@ type wpCompany struct {
 	Campaigns int
 	Owner     string
 	Keys      []wpKey
+	Users     []wpUser
+	Inactive  bool             // v2's active flag, inverted so that a company starts active
 	Prospects []map[string]any // each with "id" and "email"
 	byEmail   map[string]map[string]any
 	blacklist map[string]bool // lower-case addresses refused per prospect
@@ -68,6 +73,10 @@ func wpError(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func (s *Server) serveWoodpecker(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/rest/v2/") {
+		s.serveWoodpeckerV2(w, r)
+		return
+	}
 	routes := map[string]struct {
 		method string
 		agency bool
@@ -168,9 +177,7 @@ func (s *Server) wpAddCompany(w http.ResponseWriter, r *http.Request, _ *wpCompa
 			return
 		}
 	}
-	s.wp.nextID++
-	c := &wpCompany{ID: s.wp.nextID, Name: name, Owner: woodpeckerOwner,
-		Keys: []wpKey{{Key: randomHex(16), Label: name}}}
+	c := s.wpNewCompany(name, true)
 	s.wp.companies = append(s.wp.companies, c)
 	writeJSON(w, http.StatusOK, c.json())
 }
