@@ -183,14 +183,23 @@ func TestE2EWoodpeckerV2RefusesBeforeIO(t *testing.T) {
 		eleven[i] = fmt.Sprint("Co ", i)
 	}
 	for name, call := range map[string]func() error{
-		"eleven":     func() error { _, err := c.SubAccounts.CreateBatch(ctx, batch(eleven...)); return err },
-		"empty":      func() error { _, err := c.SubAccounts.CreateBatch(ctx, nil); return err },
-		"nil item":   func() error { _, err := c.SubAccounts.CreateBatch(ctx, []*multiaccount.SubAccountCreate{nil}); return err },
-		"no name":    func() error { _, err := c.SubAccounts.CreateBatch(ctx, batch("A", "")); return err },
-		"email":      func() error { _, err := c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "A", Email: "a@example.com"}); return err },
-		"no label":   func() error { _, err := c.Keys.Create(ctx, multiaccounttest.WoodpeckerCompanyID, ""); return err },
-		"page size":  func() error { _, err := c.SubAccounts.List(ctx, &multiaccount.ListOptions{PageSize: 20}); return err },
-		"cursor":     func() error { _, err := c.SubAccounts.Users(ctx, "1", &multiaccount.ListOptions{Cursor: "x"}); return err },
+		"eleven": func() error { _, err := c.SubAccounts.CreateBatch(ctx, batch(eleven...)); return err },
+		"empty":  func() error { _, err := c.SubAccounts.CreateBatch(ctx, nil); return err },
+		"nil item": func() error {
+			_, err := c.SubAccounts.CreateBatch(ctx, []*multiaccount.SubAccountCreate{nil})
+			return err
+		},
+		"no name": func() error { _, err := c.SubAccounts.CreateBatch(ctx, batch("A", "")); return err },
+		"email": func() error {
+			_, err := c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "A", Email: "a@example.com"})
+			return err
+		},
+		"no label":  func() error { _, err := c.Keys.Create(ctx, multiaccounttest.WoodpeckerCompanyID, ""); return err },
+		"page size": func() error { _, err := c.SubAccounts.List(ctx, &multiaccount.ListOptions{PageSize: 20}); return err },
+		"cursor": func() error {
+			_, err := c.SubAccounts.Users(ctx, "1", &multiaccount.ListOptions{Cursor: "x"})
+			return err
+		},
 		"company id": func() error { _, err := c.SubAccounts.Users(ctx, "abc", nil); return err },
 	} {
 		err := call()
