@@ -150,7 +150,7 @@ func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
 				v.client, err = multiaccount.NewClient(p, multiaccount.WithAuth(auth), multiaccount.WithLimitStore(st))
 			}
 		} else {
-			v.client, err = emulated().Client(ev)
+			v.client, err = emulated().ClientFor(ev, p) // the provider's version, on the emulator
 			if err == nil && ev == multiaccounttest.VoiceTel {
 				v.admin, err = emulated().Client(ev, multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAdminKey)))
 			}
@@ -188,8 +188,10 @@ func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
 			&multiaccount.SubAccountCreate{Name: "Quickstart", Email: "quickstart@example.com", Country: "IN", Channels: []string{"sms"}, CreditType: "shared"}),
 		add("SerwerSMS", multiaccount.SerwerSMS(), ssAuth, multiaccounttest.SerwerSMS,
 			&multiaccount.SubAccountCreate{Username: "qs_" + suffix, Password: "Quick5tart", TemplateID: multiaccounttest.SerwerSMSTemplateID}),
-		add("CallTrackingMetrics", multiaccount.CallTrackingMetrics(), ctmAuth, multiaccounttest.CallTrackingMetrics, nil),
-		add("Woodpecker", multiaccount.Woodpecker(), wpAuth, multiaccounttest.Woodpecker,
+		add("CallTrackingMetrics", multiaccount.CallTrackingMetrics(), ctmAuth, multiaccounttest.CallTrackingMetrics,
+			&multiaccount.SubAccountCreate{Name: "Quickstart " + suffix, TimeZone: "America/New_York"}),
+		// Woodpecker's current agency API; Woodpecker() alone speaks v1.
+		add("Woodpecker v2", multiaccount.Woodpecker(multiaccount.InVersion(multiaccount.WoodpeckerV2)), wpAuth, multiaccounttest.Woodpecker,
 			&multiaccount.SubAccountCreate{Name: "Quickstart Co " + suffix}),
 	}
 	return out, errors.Join(steps...)
