@@ -401,3 +401,127 @@ func ExampleProspectError() {
 	}
 	// Output: 1 blocked@example.com E_BLACKLISTED
 }
+
+// Woodpecker's current agency API: pages of 50 companies, keys and users.
+func ExampleWoodpecker_v2() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, err := srv.ClientFor(multiaccounttest.Woodpecker, multiaccount.Woodpecker(multiaccount.InVersion(multiaccount.WoodpeckerV2)))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	page, err := c.SubAccounts.List(ctx, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(page.Total, page.Items[0].Name, page.Items[0].Status, page.NextCursor == "")
+
+	co, err := c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "Orchid Outreach"})
+	if err != nil {
+		panic(err)
+	}
+	key, err := c.Keys.Create(ctx, co.ID, "crm sync") // v2 requires a label
+	if err != nil {
+		panic(err)
+	}
+	keys, _ := c.Keys.List(ctx, co.ID)
+	fmt.Println(co.Name, key.Key, len(keys), keys[0].Label)
+	// Output:
+	// 4 Northwind Outreach active true
+	// Orchid Outreach [REDACTED] 1 crm sync
+}
+
+// One billed request creates every company or none; it is never sent
+// twice.
+func ExampleSubAccountsService_CreateBatch() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.ClientFor(multiaccounttest.Woodpecker, multiaccount.Woodpecker(multiaccount.InVersion(multiaccount.WoodpeckerV2)))
+
+	made, err := c.SubAccounts.CreateBatch(context.Background(), []*multiaccount.SubAccountCreate{
+		{Name: "Cedar Leads"}, {Name: "Maple Growth"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, co := range made {
+		fmt.Println(co.Name, co.Status)
+	}
+	// Output:
+	// Cedar Leads active
+	// Maple Growth active
+}
+
+// After a failure that may have reached the vendor, the error says which
+// of the batch's companies exist, so that only the others are sent again.
+func ExampleCreateBatchError() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.ClientFor(multiaccounttest.Woodpecker, multiaccount.Woodpecker(multiaccount.InVersion(multiaccount.WoodpeckerV2)))
+	// The vendor creates the companies, then the connection drops.
+	srv.Fail(multiaccounttest.Woodpecker, "/rest/v2/agency/companies", multiaccounttest.Fault{Drop: true, Applied: true})
+
+	_, err := c.SubAccounts.CreateBatch(context.Background(), []*multiaccount.SubAccountCreate{{Name: "Cedar Leads"}})
+	var be *multiaccount.CreateBatchError
+	if errors.As(err, &be) && be.Listed {
+		for _, co := range be.Existing {
+			fmt.Println("exists:", co.Name)
+		}
+	}
+	// Output: exists: Cedar Leads
+}
+
+func ExampleSubAccountsService_Users() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.ClientFor(multiaccounttest.Woodpecker, multiaccount.Woodpecker(multiaccount.InVersion(multiaccount.WoodpeckerV2)))
+
+	page, err := c.SubAccounts.Users(context.Background(), multiaccounttest.WoodpeckerCompanyID, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, u := range page.Items {
+		fmt.Println(u.Name, u.Role, u.Status)
+	}
+	// Output:
+	// Dana Whitfield OWNER ACTIVE
+	// Mara Quinn MEMBER ACTIVE
+	// Luis Ortega MEMBER INVITED
+}
+
+// Recharge moves money: it is never sent twice, so a failure means
+// checking the balance (SubAccounts.Get) before trying again.
+func ExampleSubAccountsService_Recharge() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.Kaleyra)
+	ctx := context.Background()
+	sa, err := c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "Recharge Demo", Email: "recharge@example.com",
+		Country: "IN", Channels: []string{"sms"}, CreditType: "assigned", InitialCredit: multiaccount.Ptr(100.0)})
+	if err != nil {
+		panic(err)
+	}
+	r, err := c.SubAccounts.Recharge(ctx, sa.ID, 50)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Amount, *r.Balance)
+	// Output: 50 150
+}
+
+// CallTrackingMetrics creates an account of the agency in a named time
+// zone, billed through the agency's existing billing.
+func ExampleSubAccountsService_Create_callTrackingMetrics() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client(multiaccounttest.CallTrackingMetrics)
+
+	sa, err := c.SubAccounts.Create(context.Background(), &multiaccount.SubAccountCreate{
+		Name: "Boise Roofing", TimeZone: "America/Boise"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sa.Name, sa.ID != "")
+	// Output: Boise Roofing true
+}
