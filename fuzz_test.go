@@ -99,6 +99,12 @@ func isNilValue(v any) bool {
 		return v == nil
 	case *Session:
 		return v == nil
+	case *Recharge:
+		return v == nil
+	case *UserPage:
+		return v == nil
+	case []*SubAccount:
+		return v == nil
 	}
 	return false
 }
@@ -179,6 +185,7 @@ func FuzzKaleyraResponses(f *testing.F) {
 			return c.SubAccounts.Update(ctx, "S", &SubAccountUpdate{LowBalanceAlert: &on})
 		}},
 		{"SubAccounts.Delete", func(ctx context.Context, c *Client) (any, error) { return struct{}{}, c.SubAccounts.Delete(ctx, "S") }},
+		{"SubAccounts.Recharge", func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.Recharge(ctx, "S", 5) }},
 	})
 }
 
@@ -201,6 +208,9 @@ func FuzzCallTrackingMetricsResponses(f *testing.F) {
 		{"Agency.Session", func(ctx context.Context, c *Client) (any, error) { return c.Agency.Session(ctx) }},
 		{"SubAccounts.List", func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.List(ctx, nil) }},
 		{"SubAccounts.Get", func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.Get(ctx, "1") }},
+		{"SubAccounts.Create", func(ctx context.Context, c *Client) (any, error) {
+			return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "N", TimeZone: "UTC"})
+		}},
 		{"Records.Calls", func(ctx context.Context, c *Client) (any, error) {
 			// A hostile next-page claim must not loop: the iteration is
 			// bounded by paginate's no-progress check and by this cap.
@@ -232,9 +242,28 @@ func FuzzWoodpeckerResponses(f *testing.F) {
 	})
 }
 
+func FuzzWoodpeckerV2Responses(f *testing.F) {
+	fuzzVendor(f, "woodpecker_v2", Woodpecker(InVersion(WoodpeckerV2)), APIKeyAuth("k"), []fuzzCall{
+		{"SubAccounts.List", func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.List(ctx, nil) }},
+		{"SubAccounts.Get", func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.Get(ctx, "2100000001") }},
+		{"SubAccounts.Create", func(ctx context.Context, c *Client) (any, error) {
+			return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "N"})
+		}},
+		{"SubAccounts.CreateBatch", func(ctx context.Context, c *Client) (any, error) {
+			return c.SubAccounts.CreateBatch(ctx, []*SubAccountCreate{{Name: "N"}, {Name: "M"}})
+		}},
+		{"SubAccounts.Users", func(ctx context.Context, c *Client) (any, error) { return c.SubAccounts.Users(ctx, "5", nil) }},
+		{"Keys.List", func(ctx context.Context, c *Client) (any, error) { return c.Keys.List(ctx, "5") }},
+		{"Keys.Create", func(ctx context.Context, c *Client) (any, error) { return c.Keys.Create(ctx, "5", "l") }},
+		{"Agency.AddProspects", func(ctx context.Context, c *Client) (any, error) {
+			return struct{}{}, c.Agency.AddProspects(ctx, "5", []Prospect{{Email: "a@b.co"}}, ProspectOptions{})
+		}},
+	})
+}
+
 // FuzzErrorParsers feeds every vendor's error parser the same bytes.
 func FuzzErrorParsers(f *testing.F) {
-	for _, v := range []string{"voicetel", "kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"} {
+	for _, v := range []string{"voicetel", "kaleyra", "serwersms", "calltrackingmetrics", "woodpecker", "woodpecker_v2"} {
 		files, _ := filepath.Glob(filepath.Join("testdata", v, "*"))
 		for _, name := range files {
 			b, _ := os.ReadFile(name)

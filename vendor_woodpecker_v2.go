@@ -1,6 +1,7 @@
 package multiaccount
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -139,23 +140,46 @@ func (w woodpeckerV2) companiesPage(ctx context.Context, c *Client, op string, n
 	return &SubAccountPage{Items: items, Total: total, NextCursor: next}, nil
 }
 
-// eachCompany calls f with every company, page by page, until f returns
-// false.
-func (w woodpeckerV2) eachCompany(ctx context.Context, c *Client, op string, f func(*SubAccount) bool) error {
+// eachPage fetches the pages of the v2 list at path in turn, handing each
+// to f, until the last page or until f returns false. A page that repeats
+// the previous one ends the walk with a *DecodeError, so that a server
+// claiming endless pages cannot keep the SDK fetching.
+func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, f func(*response, *woodpeckerV2Page) (bool, error)) error {
+	var prev json.RawMessage
 	for n := 1; ; n++ {
-		p, err := w.companiesPage(ctx, c, op, n)
+		resp, p, err := w.page(ctx, c, op, path, n)
 		if err != nil {
 			return err
 		}
-		for _, sa := range p.Items {
-			if !f(sa) {
-				return nil
-			}
+		if len(p.Content) > 0 && prev != nil && bytes.Equal(p.Content[0], prev) {
+			return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" repeats the page before it", errNoProgress)
 		}
-		if p.NextCursor == "" || len(p.Items) == 0 {
+		more, err := f(resp, p)
+		if err != nil || !more {
+			return err
+		}
+		if next, _ := p.next(n); next == "" || len(p.Content) == 0 {
 			return nil
 		}
+		prev = p.Content[0]
 	}
+}
+
+// eachCompany calls f with every company, page by page, until f returns
+// false.
+func (w woodpeckerV2) eachCompany(ctx context.Context, c *Client, op string, f func(*SubAccount) bool) error {
+	return w.eachPage(ctx, c, op, woodpeckerV2Companies, func(resp *response, p *woodpeckerV2Page) (bool, error) {
+		items, err := decodeItems(resp, "company", p.Content, woodpeckerV2Company.normalize)
+		if err != nil {
+			return false, err
+		}
+		for _, sa := range items {
+			if !f(sa) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
 }
 
 func (w woodpeckerV2) getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error) {
@@ -299,22 +323,17 @@ func (w woodpeckerV2) keys(ctx context.Context, c *Client, op, companyID string)
 		Label  string `json:"label"`
 	}
 	all := []APIKey{}
-	for n := 1; ; n++ {
-		resp, p, err := w.page(ctx, c, op, w.keysPath(id), n)
-		if err != nil {
-			return nil, err
-		}
+	err = w.eachPage(ctx, c, op, w.keysPath(id), func(resp *response, p *woodpeckerV2Page) (bool, error) {
 		keys, err := decodeItems(resp, "api key", p.Content, func(k key, raw json.RawMessage) APIKey {
 			return APIKey{Key: Secret(k.APIKey), Label: k.Label, Raw: redactJSON(raw, "api_key")}
 		})
-		if err != nil {
-			return nil, err
-		}
 		all = append(all, keys...)
-		if next, _ := p.next(n); next == "" || len(keys) == 0 {
-			return all, nil
-		}
+		return true, err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return all, nil
 }
 
 func (w woodpeckerV2) createKey(ctx context.Context, c *Client, companyID, label string) (*APIKey, error) {

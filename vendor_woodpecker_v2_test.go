@@ -182,3 +182,18 @@ func (m *mockT) respond(t *testing.T, method, path string, status int, body stri
 	t.Helper()
 	return respond(t, m.c, m.mt, method, path, status, []byte(body))
 }
+
+// A server that claims endless pages but repeats the same one cannot keep
+// Get (which walks the pages itself) fetching.
+func TestWoodpeckerV2StalledPaging(t *testing.T) {
+	c, m := woodpeckerV2Client(t)
+	list := m.respond(t, "GET", "rest/v2/agency/companies", 200, `{"content":[{"id":1,"name":"A"}],"pagination_data":{"total_pages":1000000}}`)
+	_, err := c.SubAccounts.Get(context.Background(), "2")
+	var de *DecodeError
+	if !errors.As(err, &de) || !errors.Is(err, errNoProgress) {
+		t.Fatalf("err = %v, want a stalled-paging *DecodeError", err)
+	}
+	if list.count() != 2 {
+		t.Errorf("pages fetched = %d, want 2", list.count())
+	}
+}
