@@ -17,8 +17,10 @@
 //
 // A [ProviderOption] chooses which of a vendor's deployments a provider
 // talks to, e.g. [InRegion] for Kaleyra's regional hosts:
-// Kaleyra(sid, InRegion(RegionEurope)). Without options each provider keeps
-// its default host.
+// Kaleyra(sid, InRegion(RegionEurope)), and [InVersion] for a vendor's API
+// version: Woodpecker(InVersion(WoodpeckerV2)), the version new Woodpecker
+// code should choose. Without options each provider keeps its default host
+// and the version of its seed document.
 //
 // # Services
 //
@@ -28,8 +30,9 @@
 //   - [AgencyService]: the agency's own account, sessions, signup,
 //     recovery, prospects.
 //   - [SubAccountsService]: list (one page, with a cursor: [ListOptions]),
-//     iterate ([SubAccountsService.All]), get, create, update, delete, set
-//     message limits.
+//     iterate ([SubAccountsService.All]), get, create (one, or a batch:
+//     [SubAccountsService.CreateBatch]), update, delete, set message
+//     limits, recharge, and list a sub-account's users.
 //   - [KeysService]: list, create and exchange API keys.
 //   - [RecordsService]: call records, as pages with a resumable cursor
 //     ([RecordsService.CallsPage]) or an iterator, and recurring charges.

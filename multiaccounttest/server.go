@@ -9,15 +9,18 @@
 // changed by creates, updates and deletes:
 //
 //   - CallTrackingMetrics: key pair (HTTP Basic) or session token, accounts
-//     and per-account calls, page-numbered.
+//     (listed page-numbered, and created) and per-account calls.
 //   - Woodpecker: agency key and company keys, companies, API keys,
-//     prospects; refuses more than two concurrent requests per key.
+//     prospects; refuses more than two concurrent requests per key. The
+//     agency API v2 under /rest/v2/ over the same companies: paged
+//     companies, all-or-none batch creates, keys and users.
 //   - VoiceTel Account API v2.1: add, apikey, cdr, info, mrc, recover,
 //     registration, signup; 6 requests per rolling hour per client address
 //     on apikey/, cdr/, info/ and mrc/.
 //   - SerwerSMS HTTPS API v2: subaccounts index, view, add, limit, delete;
 //     failures as error objects under HTTP 200.
-//   - Kaleyra: sub-accounts of one parent SID, offset-paged.
+//   - Kaleyra: sub-accounts of one parent SID, offset-paged, and their
+//     recharges.
 //
 // Point a client at [Server.URL] and authenticate with the seeded credentials
 // (CTMAccessKey, WoodpeckerAgencyKey, VoiceTelAPIKey, SerwerSMSToken,
@@ -43,6 +46,7 @@
 //     a key used on the wrong kind of route is E_SESSION; add_prospects_list
 //     answers {"prospects":[{"id","email","status"}]}, status one of ADDED,
 //     UPDATED, DUPLICATE.
+//     v2's failures are the HTTP status with {"code","message"}.
 //   - VoiceTel: each limited operation has its own window; a missing key is
 //     400 "Field Required: apikey"; cdr/ treats start as the earlier bound
 //     and defaults to the last 24 hours; CDR items follow the v2.2 sample
@@ -82,7 +86,7 @@ type Vendor string
 // The emulated vendors.
 const (
 	CallTrackingMetrics Vendor = "calltrackingmetrics" // CallTrackingMetrics agency API
-	Woodpecker          Vendor = "woodpecker"          // Woodpecker.co agency API v1
+	Woodpecker          Vendor = "woodpecker"          // Woodpecker.co agency API v1 and v2
 	VoiceTel            Vendor = "voicetel"            // VoiceTel Account API v2.1
 	SerwerSMS           Vendor = "serwersms"           // SerwerSMS.pl HTTPS API v2
 	Kaleyra             Vendor = "kaleyra"             // Kaleyra.io sub-accounts API
