@@ -106,14 +106,19 @@ type woodpeckerV2Company struct {
 }
 
 func (co woodpeckerV2Company) normalize(raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: redactJSON(raw, "api_key")}
-	if co.Active != nil {
-		sa.Status = "inactive"
-		if *co.Active {
-			sa.Status = "active"
-		}
+	return &SubAccount{ID: string(co.ID), Name: co.Name, Status: activeStatus(co.Active), Raw: redactJSON(raw, "api_key")}
+}
+
+// activeStatus spells v2's active flag as a status: "active", "inactive",
+// or "" when the answer has none.
+func activeStatus(active *bool) string {
+	switch {
+	case active == nil:
+		return ""
+	case *active:
+		return "active"
 	}
-	return sa
+	return "inactive"
 }
 
 const woodpeckerV2Companies = "rest/v2/agency/companies"
@@ -375,11 +380,8 @@ func (u woodpeckerV2User) normalize(raw json.RawMessage) *User {
 	if out.Name == "" {
 		out.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
 	}
-	if out.Status == "" && u.Active != nil {
-		out.Status = "inactive"
-		if *u.Active {
-			out.Status = "active"
-		}
+	if out.Status == "" {
+		out.Status = activeStatus(u.Active)
 	}
 	return out
 }

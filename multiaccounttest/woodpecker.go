@@ -68,6 +68,20 @@ func woodpeckerKey(r *http.Request) string {
 	return ""
 }
 
+// wpText reads the required text field k of a request body: its value, or
+// the vendor's code and a message when it is missing, blank or not a
+// string.
+func wpText(m map[string]any, k string) (v, code, msg string) {
+	v, isStr := m[k].(string)
+	if _, present := m[k]; present && !isStr {
+		return "", "E_WRONG_PARAM", k + " must be a string"
+	}
+	if strings.TrimSpace(v) == "" {
+		return "", "E_REQUIRED_ELEMENT", k + " is required"
+	}
+	return v, "", ""
+}
+
 func wpError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]any{"status": map[string]any{"status": "ERROR", "code": code, "msg": msg}})
 }
@@ -159,16 +173,12 @@ func (s *Server) wpAddCompany(w http.ResponseWriter, r *http.Request, _ *wpCompa
 		wpError(w, http.StatusBadRequest, "E_WRONG_PARAM", err.Error())
 		return
 	}
-	name, isStr := m["name"].(string)
-	if _, present := m["name"]; present && !isStr {
-		wpError(w, http.StatusBadRequest, "E_WRONG_PARAM", "name must be a string")
+	name, code, msg := wpText(m, "name")
+	if code != "" {
+		wpError(w, http.StatusBadRequest, code, msg)
 		return
 	}
 	name = strings.TrimSpace(name)
-	if name == "" {
-		wpError(w, http.StatusBadRequest, "E_REQUIRED_ELEMENT", "name is required")
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range s.wp.companies {
@@ -197,13 +207,9 @@ func (s *Server) wpAddKey(w http.ResponseWriter, r *http.Request, _ *wpCompany) 
 		wpError(w, http.StatusBadRequest, "E_WRONG_PARAM", "company_id must be a number")
 		return
 	}
-	label, isStr := m["name"].(string)
-	if _, present := m["name"]; present && !isStr {
-		wpError(w, http.StatusBadRequest, "E_WRONG_PARAM", "name must be a string")
-		return
-	}
-	if strings.TrimSpace(label) == "" {
-		wpError(w, http.StatusBadRequest, "E_REQUIRED_ELEMENT", "name is required")
+	label, code, msg := wpText(m, "name")
+	if code != "" {
+		wpError(w, http.StatusBadRequest, code, msg)
 		return
 	}
 	s.mu.Lock()

@@ -216,13 +216,9 @@ func (s *Server) wpV2AddKey(w http.ResponseWriter, r *http.Request, c *wpCompany
 		wpV2Error(w, http.StatusBadRequest, "E_WRONG_PARAM", err.Error())
 		return
 	}
-	label, isStr := m["label"].(string)
-	if _, present := m["label"]; present && !isStr {
-		wpV2Error(w, http.StatusBadRequest, "E_WRONG_PARAM", "label must be a string")
-		return
-	}
-	if strings.TrimSpace(label) == "" {
-		wpV2Error(w, http.StatusBadRequest, "E_REQUIRED_ELEMENT", "label is required")
+	label, code, msg := wpText(m, "label")
+	if code != "" {
+		wpV2Error(w, http.StatusBadRequest, code, msg)
 		return
 	}
 	s.mu.Lock()
