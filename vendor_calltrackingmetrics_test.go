@@ -503,6 +503,9 @@ func TestCTMCanarySecrets(t *testing.T) {
 		mt.RegisterResponder("GET", c.BaseURL()+"api/v1/accounts.json", answerFor("accounts_page2.json"))
 		mt.RegisterResponder("GET", c.BaseURL()+"api/v1/accounts/1001.json", answerFor("account.json"))
 		mt.RegisterResponder("GET", c.BaseURL()+"api/v1/accounts/1001/calls.json", answerFor("calls.json"))
+		mt.RegisterResponder("POST", c.BaseURL()+"api/v1/accounts", answerFor("account_create.json"))
+		created, err := c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "Canary New", TimeZone: "UTC"})
+		errs, values = append(errs, err), append(values, created)
 		sess, err := c.Agency.Session(ctx)
 		errs, values = append(errs, err), append(values, sess)
 		p, err := c.SubAccounts.List(ctx, nil)
@@ -514,7 +517,7 @@ func TestCTMCanarySecrets(t *testing.T) {
 		}
 		values = append(values, c, a)
 	}
-	if len(errs) < 16 {
+	if len(errs) < 20 {
 		t.Fatalf("sweep ran %d operations", len(errs))
 	}
 	assertNoCanary(t, append([]string{access, secret}, tokens...), logs.String(), errs, values...)

@@ -412,6 +412,13 @@ func TestKaleyraCanarySecrets(t *testing.T) {
 		respond(t, c, mt, "POST", "api/v1/"+kSID+"/subaccounts", status, body("create.json"))
 		respond(t, c, mt, "PATCH", "api/v1/"+kSID+"/subaccounts/S", status, body("update.json"))
 		respond(t, c, mt, "DELETE", "api/v1/"+kSID+"/subaccounts/S", status, body("delete.json"))
+		// A recharge answer carrying the sub-account (its key included).
+		respond(t, c, mt, "POST", "api/v1/"+kSID+"/subaccounts/S/recharges", status, body("get.json"))
+		rc, err := c.SubAccounts.Recharge(ctx, "S", 10)
+		errs, values = append(errs, err), append(values, rc)
+		if rc != nil {
+			values = append(values, string(rc.Raw))
+		}
 		p, err := c.SubAccounts.List(ctx, nil)
 		errs, values = append(errs, err), append(values, p)
 		for sa, err := range c.SubAccounts.All(ctx, nil) {

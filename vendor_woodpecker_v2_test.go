@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -196,4 +198,50 @@ func TestWoodpeckerV2StalledPaging(t *testing.T) {
 	if list.count() != 2 {
 		t.Errorf("pages fetched = %d, want 2", list.count())
 	}
+}
+
+// Every v2 operation, in both authentication modes, through successes and
+// failures (including a batch create whose answer is lost): no key in
+// errors, logs, values or Raw.
+func TestWoodpeckerV2CanarySecrets(t *testing.T) {
+	const agency = "CANARY-WP2-AGENCY-7d"
+	companyKeys := []string{"0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"}
+	logger, logs := debugLogger()
+	ctx := context.Background()
+	var errs []error
+	var values []any
+	for _, mode := range woodpeckerModes {
+		for _, status := range []int{200, 401, 503} {
+			c, mt := mockClient(t, Woodpecker(InVersion(WoodpeckerV2)), WithAuth(mode.auth(agency)), WithLogger(logger),
+				WithBaseURL(testBaseURL(t)+"-"+strings.ReplaceAll(mode.name, " ", "")+strconv.Itoa(status)))
+			answer := func(name string) []byte {
+				if status == 200 {
+					return fixture(t, "woodpecker_v2", name)
+				}
+				return fixture(t, "woodpecker_v2", "error_problem.json")
+			}
+			code := status
+			respond(t, c, mt, "GET", "rest/v2/agency/companies", 200, fixture(t, "woodpecker_v2", "companies.json"))
+			respond(t, c, mt, "POST", "rest/v2/agency/companies", max(code, 201), answer("companies_create.json"))
+			respond(t, c, mt, "GET", "rest/v2/agency/companies/2100000001/api_keys", code, answer("api_keys.json"))
+			respond(t, c, mt, "POST", "rest/v2/agency/companies/2100000001/api_keys", max(code, 201), answer("api_key_create.json"))
+			respond(t, c, mt, "GET", "rest/v2/agency/companies/2100000001/users", code, answer("users.json"))
+			respond(t, c, mt, "POST", "rest/v1/add_prospects_list", 200, fixture(t, "woodpecker", "prospects_ok.json"))
+			p, err := c.SubAccounts.List(ctx, nil)
+			errs, values = append(errs, err), append(values, p)
+			sa, err := c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "N"})
+			errs, values = append(errs, err), append(values, sa)
+			sas, err := c.SubAccounts.CreateBatch(ctx, []*SubAccountCreate{{Name: "Northwind Outreach"}})
+			errs, values = append(errs, err), append(values, sas)
+			ks, err := c.Keys.List(ctx, "2100000001")
+			errs, values = append(errs, err), append(values, ks)
+			k, err := c.Keys.Create(ctx, "2100000001", "l")
+			errs, values = append(errs, err), append(values, k)
+			us, err := c.SubAccounts.Users(ctx, "2100000001", nil)
+			errs, values = append(errs, err), append(values, us)
+			errs = append(errs, c.Agency.AddProspects(ctx, "2100000001", []Prospect{{Email: "a@b.co"}}, ProspectOptions{}))
+			values = append(values, c)
+		}
+	}
+	assertNoCanary(t, append([]string{agency}, companyKeys...), logs.String(), errs, values...)
 }
