@@ -238,7 +238,7 @@ func (w woodpeckerV2) create(ctx context.Context, c *Client, op string, in []*Su
 		}
 		if err != nil {
 			var ve *ValidationError
-			if len(in) > 1 && errors.As(err, &ve) {
+			if op == "SubAccounts.CreateBatch" && errors.As(err, &ve) {
 				ve.Field = "in[" + strconv.Itoa(i) + "]." + ve.Field
 			}
 			return nil, err
