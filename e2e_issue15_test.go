@@ -82,6 +82,14 @@ func TestE2EWoodpeckerV2(t *testing.T) {
 	if page.Items[2].Status != "inactive" {
 		t.Errorf("third company status = %q, want inactive (the seed's)", page.Items[2].Status)
 	}
+	// The active filter: the vendor's active query parameter.
+	inactive := must(c.SubAccounts.List(ctx, &multiaccount.ListOptions{Active: multiaccount.Ptr(false)})).get(t)
+	if inactive.Total != 1 || inactive.Items[0].Name != "Harbor Legal Leads" {
+		t.Errorf("inactive = %+v", inactive)
+	}
+	if active := collect(t, c.SubAccounts.All(ctx, &multiaccount.ListOptions{Active: multiaccount.Ptr(true)})); len(active) != 3 {
+		t.Errorf("active = %d companies, want 3", len(active))
+	}
 
 	// Five batches of ten make 54 companies: two pages of 50.
 	for b := 0; b < 5; b++ {
@@ -201,6 +209,18 @@ func TestE2EWoodpeckerV2RefusesBeforeIO(t *testing.T) {
 			return err
 		},
 		"company id": func() error { _, err := c.SubAccounts.Users(ctx, "abc", nil); return err },
+		"users active": func() error {
+			_, err := c.SubAccounts.Users(ctx, "1", &multiaccount.ListOptions{Active: multiaccount.Ptr(true)})
+			return err
+		},
+		"v1 active": func() error {
+			_, err := client(t, srv, multiaccounttest.Woodpecker).SubAccounts.List(ctx, &multiaccount.ListOptions{Active: multiaccount.Ptr(true)})
+			return err
+		},
+		"kaleyra active": func() error {
+			_, err := client(t, srv, multiaccounttest.Kaleyra).SubAccounts.List(ctx, &multiaccount.ListOptions{Active: multiaccount.Ptr(true)})
+			return err
+		},
 	} {
 		err := call()
 		var ve *multiaccount.ValidationError

@@ -23,9 +23,16 @@ func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubA
 	if o.PageSize < 0 {
 		return nil, s.c.named(invalid("SubAccounts.List", "PageSize", "is negative"))
 	}
+	if _, ok := s.c.v.(activeFilter); o.Active != nil && !ok {
+		return nil, s.c.named(invalid("SubAccounts.List", "Active", "is not a filter "+s.c.v.name()+" offers; leave it nil"))
+	}
 	v, err := s.c.v.listSubAccounts(ctx, s.c, o)
 	return v, s.c.named(err)
 }
+
+// activeFilter is implemented by the vendors whose sub-account list
+// filters by ListOptions.Active.
+type activeFilter interface{ filtersActive() }
 
 // All iterates over every sub-account, fetching pages lazily: breaking out
 // of the loop sends no further request. A failure is yielded once, as the

@@ -14,6 +14,11 @@ type ListOptions struct {
 	// Cursor is the opaque NextCursor of the previous page; "" for the
 	// first page.
 	Cursor string
+	// Active, when set, lists only active (true) or only inactive (false)
+	// sub-accounts. Woodpecker v2 filters its companies so (its active
+	// query parameter); every other vendor and list refuses it with a
+	// *ValidationError. Pass the same value with each page's Cursor.
+	Active *bool
 }
 
 // SubAccountPage is one page of sub-accounts.

@@ -32,8 +32,8 @@ import (
 // keeps its behaviour. Woodpecker(InVersion(WoodpeckerV2)) speaks v2 under
 // /rest/v2, the only version the vendor's developer site documents: choose
 // it for new code. On v2, SubAccounts.List and All page 50 companies at a
-// time (the cursor is a page number; PageSize must stay 0) and Get searches
-// them; Create and CreateBatch send one billed request of up to 10
+// time (the cursor is a page number; PageSize must stay 0; ListOptions.Active
+// filters active or inactive ones) and Get searches them; Create and CreateBatch send one billed request of up to 10
 // companies, all or none, never sent twice, and a failure after it may have
 // reached the vendor is a *CreateBatchError naming the companies that
 // exist; Keys.List and Keys.Create use a company's api_keys (a label is

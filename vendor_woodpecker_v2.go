@@ -76,14 +76,18 @@ func woodpeckerV2Cursor(op string, o ListOptions) (int, error) {
 	return n, nil
 }
 
-// page fetches one page of a v2 list at path.
-func (w woodpeckerV2) page(ctx context.Context, c *Client, op, path string, page int) (*response, *woodpeckerV2Page, error) {
+// page fetches one page of a v2 list at path, with query's parameters
+// besides the page number.
+func (w woodpeckerV2) page(ctx context.Context, c *Client, op, path string, page int, query url.Values) (*response, *woodpeckerV2Page, error) {
 	r, err := w.request(c, op, http.MethodGet, path, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	r.repeatable = true
 	r.query = url.Values{"page": {strconv.Itoa(page)}}
+	for k, v := range query {
+		r.query[k] = v
+	}
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, nil, err
@@ -123,17 +127,20 @@ func activeStatus(active *bool) string {
 
 const woodpeckerV2Companies = "rest/v2/agency/companies"
 
+// filtersActive: v2's companies list takes the active filter.
+func (woodpeckerV2) filtersActive() {}
+
 func (w woodpeckerV2) listSubAccounts(ctx context.Context, c *Client, o ListOptions) (*SubAccountPage, error) {
 	const op = "SubAccounts.List"
 	n, err := woodpeckerV2Cursor(op, o)
 	if err != nil {
 		return nil, err
 	}
-	return w.companiesPage(ctx, c, op, n)
-}
-
-func (w woodpeckerV2) companiesPage(ctx context.Context, c *Client, op string, n int) (*SubAccountPage, error) {
-	resp, p, err := w.page(ctx, c, op, woodpeckerV2Companies, n)
+	var q url.Values
+	if o.Active != nil {
+		q = url.Values{"active": {strconv.FormatBool(*o.Active)}}
+	}
+	resp, p, err := w.page(ctx, c, op, woodpeckerV2Companies, n, q)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +159,7 @@ func (w woodpeckerV2) companiesPage(ctx context.Context, c *Client, op string, n
 func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, f func(*response, *woodpeckerV2Page) (bool, error)) error {
 	var prev json.RawMessage
 	for n := 1; ; n++ {
-		resp, p, err := w.page(ctx, c, op, path, n)
+		resp, p, err := w.page(ctx, c, op, path, n, nil)
 		if err != nil {
 			return err
 		}
@@ -396,7 +403,10 @@ func (w woodpeckerV2) listUsers(ctx context.Context, c *Client, companyID string
 	if err != nil {
 		return nil, err
 	}
-	resp, p, err := w.page(ctx, c, op, woodpeckerV2Companies+"/"+id.String()+"/users", n)
+	if o.Active != nil {
+		return nil, invalid(op, "Active", "filters companies, not users; leave it nil")
+	}
+	resp, p, err := w.page(ctx, c, op, woodpeckerV2Companies+"/"+id.String()+"/users", n, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,12 @@ func TestWoodpeckerV2Wire(t *testing.T) {
 	if s := list.last(t); s.Query != "page=2" {
 		t.Errorf("page 2 query = %q", s.Query)
 	}
+	if _, err := c.SubAccounts.List(ctx, &ListOptions{Active: Ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if s := list.last(t); s.Query != "active=false&page=1" {
+		t.Errorf("filtered query = %q", s.Query)
+	}
 
 	create := m.respond(t, "POST", "rest/v2/agency/companies", 201, `{"companies":[{"id":21,"name":"A","owner":"O","active":true},{"id":22,"name":"B","active":true}]}`)
 	made, err := c.SubAccounts.CreateBatch(ctx, []*SubAccountCreate{{Name: "A"}, {Name: "B"}})
