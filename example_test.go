@@ -525,3 +525,29 @@ func ExampleSubAccountsService_Create_callTrackingMetrics() {
 	fmt.Println(sa.Name, sa.ID != "")
 	// Output: Boise Roofing true
 }
+
+func ExampleSubAccountsService_AllUsers() {
+	srv := multiaccounttest.NewServer()
+	defer srv.Close()
+	c, _ := srv.ClientFor(multiaccounttest.Woodpecker, multiaccount.Woodpecker(multiaccount.InVersion(multiaccount.WoodpeckerV2)))
+	ctx := context.Background()
+
+	// Every active company's users, page after page.
+	for co, err := range c.SubAccounts.All(ctx, &multiaccount.ListOptions{Active: multiaccount.Ptr(true)}) {
+		if err != nil {
+			panic(err)
+		}
+		n := 0
+		for _, err := range c.SubAccounts.AllUsers(ctx, co.ID, nil) {
+			if err != nil {
+				panic(err)
+			}
+			n++
+		}
+		fmt.Println(co.Name, n)
+	}
+	// Output:
+	// Northwind Outreach 3
+	// Bluebird Growth 1
+	// Summit SaaS Pipeline 1
+}
