@@ -94,6 +94,7 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	cf.StringVar(&in.Country, "country", "", "Country, ISO code (Kaleyra)")
 	cf.StringSliceVar(&in.Channels, "channels", nil, "Channels, comma-separated (Kaleyra)")
 	cf.StringVar(&in.CreditType, "credit-type", "", "CreditType: assigned or shared (Kaleyra)")
+	cf.StringVar(&in.TimeZone, "time-zone", "", "TimeZone, an IANA zone such as America/New_York (CallTrackingMetrics)")
 
 	var upd multiaccount.SubAccountUpdate
 	var name, email, status string

@@ -134,7 +134,7 @@ func offeredBy(op string) string {
 var supports = map[string]map[string]bool{
 	"SubAccounts.List":         set("kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
 	"SubAccounts.Get":          set("kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
-	"SubAccounts.Create":       set("voicetel", "kaleyra", "serwersms", "woodpecker"),
+	"SubAccounts.Create":       set("voicetel", "kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
 	"SubAccounts.Update":       set("kaleyra"),
 	"SubAccounts.Delete":       set("kaleyra", "serwersms"),
 	"SubAccounts.SetLimit":     set("serwersms"),
