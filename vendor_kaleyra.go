@@ -351,13 +351,22 @@ func (k kaleyra) createSubAccount(ctx context.Context, c *Client, in *SubAccount
 	return k.one(ctx, c, r)
 }
 
-// one sends r and decodes the single sub-account in the answer.
-func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, error) {
+// send sends r and decodes the answer's envelope.
+func (k kaleyra) send(ctx context.Context, c *Client, r *request) (*response, *kaleyraEnvelope, error) {
 	resp, err := c.do(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	env, err := k.envelope(c, r.op, resp)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, env, nil
+}
+
+// one sends r and decodes the single sub-account in the answer.
+func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, error) {
+	resp, env, err := k.send(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -447,11 +456,7 @@ func (k kaleyra) recharge(ctx context.Context, c *Client, id string, amount floa
 	}
 	// Not repeatable: it moves money. No retry after a 5xx, a dropped
 	// connection or a timeout, when the vendor may have acted.
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	env, err := k.envelope(c, op, resp)
+	resp, env, err := k.send(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}

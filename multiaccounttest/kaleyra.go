@@ -163,6 +163,16 @@ func (s *Server) serveKaleyra(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// kyFound is kyIndex that answers the vendor's 404 when there is no such
+// sub-account. The caller holds s.mu.
+func (s *Server) kyFound(w http.ResponseWriter, sid string) int {
+	i := s.kyIndex(sid)
+	if i < 0 {
+		kyReply(w, http.StatusNotFound, "RBC2304", "Subaccount not found!", nil, nil)
+	}
+	return i
+}
+
 // kyIndex finds a sub-account by SID. The caller holds s.mu.
 func (s *Server) kyIndex(sid string) int {
 	for i, x := range s.ky.subs {
@@ -375,9 +385,8 @@ func (s *Server) kyUpdate(w http.ResponseWriter, r *http.Request, sid string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := s.kyIndex(sid)
+	i := s.kyFound(w, sid)
 	if i < 0 {
-		kyReply(w, http.StatusNotFound, "RBC2304", "Subaccount not found!", nil, nil)
 		return
 	}
 	x := *s.ky.subs[i] // validate on a copy: a refused update changes nothing
@@ -425,9 +434,8 @@ func (s *Server) kyRecharge(w http.ResponseWriter, r *http.Request, sid string) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := s.kyIndex(sid)
+	i := s.kyFound(w, sid)
 	if i < 0 {
-		kyReply(w, http.StatusNotFound, "RBC2304", "Subaccount not found!", nil, nil)
 		return
 	}
 	x := s.ky.subs[i]
