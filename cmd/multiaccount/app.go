@@ -200,7 +200,7 @@ func (a *app) operation(v *vendorSpec, op, use, short string, run func(ctx conte
 		Short: short,
 		Long:  fmt.Sprintf("%s\n\nSDK: %s. Offered by: %s.", short, op, offeredBy(op)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !supports[op][v.name] {
+			if !offered(op, v, a.flags.apiVersion) {
 				return &unsupportedError{fmt.Sprintf("%s does not offer %s (offered by: %s)", v.title, op, offeredBy(op))}
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), a.flags.timeout)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -55,6 +56,14 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	ls.Flags().IntVar(&list.PageSize, "page-size", 0, "items per page (0: the vendor's default; --all: its largest)")
 	ls.Flags().StringVar(&list.Cursor, "cursor", "", "the page to start at, as the previous page printed it")
 	ls.Flags().BoolVar(&all, "all", false, "every page, streamed as it arrives")
+	var active bool
+	ls.Flags().BoolVar(&active, "active", false, "Active: only active (true) or inactive (false) sub-accounts (Woodpecker v2)")
+	ls.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Flags().Changed("active") {
+			list.Active = &active
+		}
+		return nil
+	}
 
 	get := a.operation(v, "SubAccounts.Get", "get ID", "Show one sub-account",
 		func(ctx context.Context, c *multiaccount.Client, args []string) error {
@@ -68,6 +77,8 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 
 	var in multiaccount.SubAccountCreate
 	var passwordFile string
+	var invite bool
+	var initialCredit float64
 	create := a.operation(v, "SubAccounts.Create", "create", "Create a sub-account (never sent twice)",
 		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
 			if passwordFile != "" {
@@ -94,11 +105,23 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	cf.StringVar(&in.Country, "country", "", "Country, ISO code (Kaleyra)")
 	cf.StringSliceVar(&in.Channels, "channels", nil, "Channels, comma-separated (Kaleyra)")
 	cf.StringVar(&in.CreditType, "credit-type", "", "CreditType: assigned or shared (Kaleyra)")
+	cf.BoolVar(&invite, "invite", false, "Invite: e-mail the new sub-account's user an invitation (Kaleyra)")
+	cf.Float64Var(&initialCredit, "initial-credit", 0, "InitialCredit for an assigned sub-account (Kaleyra)")
+	create.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cf.Changed("invite") {
+			in.Invite = &invite
+		}
+		if cf.Changed("initial-credit") {
+			in.InitialCredit = &initialCredit
+		}
+		return nil
+	}
 	cf.StringVar(&in.TimeZone, "time-zone", "", "TimeZone, an IANA zone such as America/New_York (CallTrackingMetrics)")
 
 	var upd multiaccount.SubAccountUpdate
 	var name, email, status string
 	var lowBalance bool
+	var creditAmount float64
 	update := a.operation(v, "SubAccounts.Update", "update ID", "Change a sub-account: only the flags given are sent",
 		func(ctx context.Context, c *multiaccount.Client, args []string) error {
 			s, err := c.SubAccounts.Update(ctx, args[0], &upd)
@@ -113,6 +136,7 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	uf.StringVar(&email, "email", "", "Email")
 	uf.StringVar(&status, "status", "", "Status")
 	uf.BoolVar(&lowBalance, "low-balance-alert", false, "LowBalanceAlert")
+	uf.Float64Var(&creditAmount, "credit-amount", 0, "CreditAmount (Kaleyra)")
 	update.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		// Pointers only for the flags given: the SDK sends exactly those.
 		if uf.Changed("name") {
@@ -126,6 +150,9 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 		}
 		if uf.Changed("low-balance-alert") {
 			upd.LowBalanceAlert = &lowBalance
+		}
+		if uf.Changed("credit-amount") {
+			upd.CreditAmount = &creditAmount
 		}
 		return nil
 	}
@@ -151,7 +178,66 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	setLimit.Flags().StringVar(&limit.Type, "type", "", "Type: eco, full, voice, mms or hlr")
 	setLimit.Flags().IntVar(&limit.Value, "value", 0, "Value (≥ 0)")
 
-	cmd.AddCommand(ls, get, create, update, del, setLimit)
+	var names []string
+	batch := a.operation(v, "SubAccounts.CreateBatch", "create-batch", "Create several sub-accounts in one all-or-none request (never sent twice)",
+		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
+			in := make([]*multiaccount.SubAccountCreate, len(names))
+			for i, n := range names {
+				in[i] = &multiaccount.SubAccountCreate{Name: n}
+			}
+			created, err := c.SubAccounts.CreateBatch(ctx, in)
+			if err != nil {
+				var be *multiaccount.CreateBatchError
+				if errors.As(err, &be) && be.Listed {
+					// Say on stderr which exist now, so a rerun does not bill twice.
+					for _, s := range be.Existing {
+						fmt.Fprintf(a.env.stderr, "exists: %s %s\n", s.ID, s.Name)
+					}
+				}
+				return err
+			}
+			out := make([]record, len(created))
+			for i, s := range created {
+				out[i] = subAccountRecord(s, a.flags.reveal)
+			}
+			return a.printAll(columns, out...)
+		})
+	batch.Flags().StringArrayVar(&names, "name", nil, "Name of one sub-account; repeat for each (up to the vendor's batch size)")
+
+	var amount float64
+	recharge := a.operation(v, "SubAccounts.Recharge", "recharge ID", "Add credit to a sub-account (moves money: never sent twice)",
+		func(ctx context.Context, c *multiaccount.Client, args []string) error {
+			r, err := c.SubAccounts.Recharge(ctx, args[0], amount)
+			if err != nil {
+				return err
+			}
+			rec := record{{name: "id", value: r.SubAccountID}, {name: "amount", value: r.Amount}, {name: "balance", value: r.Balance}}
+			return a.printAll(columnsOf(rec), rec)
+		})
+	recharge.Args = cobra.ExactArgs(1)
+	recharge.Flags().Float64Var(&amount, "amount", 0, "the amount to add (> 0)")
+
+	var userOpts multiaccount.ListOptions
+	users := a.operation(v, "SubAccounts.Users", "users ID", "List a sub-account's users, every page",
+		func(ctx context.Context, c *multiaccount.Client, args []string) error {
+			p, err := newPrinter(a.flags.output, a.env.stdout, columnsOf(userRecord(&multiaccount.User{})))
+			if err != nil {
+				return err
+			}
+			for u, err := range c.SubAccounts.AllUsers(ctx, args[0], &userOpts) {
+				if err != nil {
+					_ = p.flush()
+					return err
+				}
+				if err := p.print(userRecord(u)); err != nil {
+					return err
+				}
+			}
+			return p.flush()
+		})
+	users.Args = cobra.ExactArgs(1)
+
+	cmd.AddCommand(ls, get, create, batch, update, del, setLimit, recharge, users)
 	return cmd
 }
 

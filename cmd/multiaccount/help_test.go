@@ -82,6 +82,15 @@ func TestSupportTable(t *testing.T) {
 		"Agency.SIPRegistration":   func(c *multiaccount.Client) error { _, err := c.Agency.SIPRegistration(ctx); return err },
 		"Agency.Signup":            func(c *multiaccount.Client) error { _, err := c.Agency.Signup(ctx, &multiaccount.Signup{}); return err },
 		"Agency.Recover":           func(c *multiaccount.Client) error { return c.Agency.Recover(ctx, "") },
+		"SubAccounts.CreateBatch": func(c *multiaccount.Client) error {
+			_, err := c.SubAccounts.CreateBatch(ctx, []*multiaccount.SubAccountCreate{{}})
+			return err
+		},
+		"SubAccounts.Recharge": func(c *multiaccount.Client) error { _, err := c.SubAccounts.Recharge(ctx, "", 0); return err },
+		"SubAccounts.Users": func(c *multiaccount.Client) error {
+			_, err := c.SubAccounts.Users(ctx, "", nil)
+			return err
+		},
 		"Agency.AddProspects": func(c *multiaccount.Client) error {
 			return c.Agency.AddProspects(ctx, "", nil, multiaccount.ProspectOptions{})
 		},
@@ -91,18 +100,30 @@ func TestSupportTable(t *testing.T) {
 	}
 	srv := multiaccounttest.NewServer()
 	defer srv.Close()
-	for _, v := range vendorSpecs {
-		c, err := srv.Client(v.emulated)
-		if err != nil {
-			t.Fatal(err)
+	for i := range vendorSpecs {
+		v := &vendorSpecs[i]
+		versions := v.versions
+		if len(versions) == 0 {
+			versions = []string{""}
 		}
-		for op, call := range calls {
-			if _, ok := supports[op]; !ok {
-				t.Fatalf("%s is not in the table", op)
+		for _, ver := range versions {
+			g := &globalFlags{emulator: true, apiVersion: ver}
+			p, err := v.provider(g, func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
 			}
-			err := call(c)
-			if got := errors.Is(err, multiaccount.ErrUnsupported); got == supports[op][v.name] {
-				t.Errorf("%s %s: table says offered=%v, SDK answered %v", v.name, op, supports[op][v.name], err)
+			c, err := srv.ClientFor(v.emulated, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for op, call := range calls {
+				if _, ok := supports[op]; !ok {
+					t.Fatalf("%s is not in the table", op)
+				}
+				err := call(c)
+				if got := errors.Is(err, multiaccount.ErrUnsupported); got == offered(op, v, ver) {
+					t.Errorf("%s %s %s: table says offered=%v, SDK answered %v", v.name, ver, op, offered(op, v, ver), err)
+				}
 			}
 		}
 	}

@@ -99,6 +99,17 @@ func newAccountRecord(n *multiaccount.NewAccount, reveal bool) record {
 	}
 }
 
+func userRecord(u *multiaccount.User) record {
+	return record{
+		{name: "id", value: u.ID},
+		{name: "name", value: u.Name},
+		{name: "email", value: u.Email},
+		{name: "role", value: u.Role},
+		{name: "status", value: u.Status},
+		raw(u.Raw),
+	}
+}
+
 // resultRecord reports an operation that returns nothing but success.
 func resultRecord(id, result string) record {
 	return record{{name: "id", value: id}, {name: "result", value: result}}

@@ -17,6 +17,9 @@ type vendorSpec struct {
 	aliases  []string
 	title    string // the provider's own name
 	emulated multiaccounttest.Vendor
+	// versions are the API versions the SDK speaks for the vendor, the
+	// default first (none: one version).
+	versions []string
 	// env lists the credential variables, in the order a file given to
 	// --api-key-file fills them (one per line).
 	env []string
@@ -28,8 +31,9 @@ type vendorSpec struct {
 var vendorSpecs = []vendorSpec{
 	{
 		name: "voicetel", title: "VoiceTel", emulated: multiaccounttest.VoiceTel,
-		env:  []string{"VOICETEL_API_KEY"},
-		auth: func(v []string) multiaccount.Authenticator { return multiaccount.Bearer(v[0]) },
+		versions: []string{string(multiaccount.VoiceTelV21)},
+		env:      []string{"VOICETEL_API_KEY"},
+		auth:     func(v []string) multiaccount.Authenticator { return multiaccount.Bearer(v[0]) },
 	},
 	{
 		name: "kaleyra", title: "Kaleyra", emulated: multiaccounttest.Kaleyra,
@@ -48,8 +52,9 @@ var vendorSpecs = []vendorSpec{
 	},
 	{
 		name: "woodpecker", title: "Woodpecker", emulated: multiaccounttest.Woodpecker,
-		env:  []string{"WOODPECKER_API_KEY"},
-		auth: func(v []string) multiaccount.Authenticator { return multiaccount.APIKeyAuth(v[0]) },
+		versions: []string{string(multiaccount.WoodpeckerV1), string(multiaccount.WoodpeckerV2)},
+		env:      []string{"WOODPECKER_API_KEY"},
+		auth:     func(v []string) multiaccount.Authenticator { return multiaccount.APIKeyAuth(v[0]) },
 	},
 }
 
@@ -113,14 +118,24 @@ func vendorByName(name string) (*vendorSpec, bool) {
 	return nil, false
 }
 
-// offeredBy names the vendors that offer op ("SubAccounts.List"), for
-// --help. The table is checked against the SDK by a test.
+// offered reports whether vendor v, in API version ver ("" for its
+// default), offers op.
+func offered(op string, v *vendorSpec, ver string) bool {
+	if ver == "" && len(v.versions) > 0 {
+		ver = v.versions[0]
+	}
+	return supports[op][v.name] || supports[op][v.name+"@"+ver]
+}
+
+// offeredBy names the vendors (and versions) that offer op
+// ("SubAccounts.List"), for --help and errors.
 func offeredBy(op string) string {
 	var names []string
-	for _, v := range vendorSpecs {
-		if supports[op][v.name] {
-			names = append(names, v.name)
+	for name := range supports[op] {
+		if vendor, ver, ok := strings.Cut(name, "@"); ok {
+			name = vendor + " --api-version " + ver
 		}
+		names = append(names, name)
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
@@ -129,15 +144,20 @@ func offeredBy(op string) string {
 	return strings.Join(names, ", ")
 }
 
-// supports says which vendor offers which operation; TestSupportTable
-// proves it against the SDK, so --help cannot drift from the library.
+// supports says which vendor offers which operation: "woodpecker" in every
+// API version the tool knows, "woodpecker@v2" in that one only.
+// TestSupportTable proves it against the SDK for every version, so --help
+// cannot drift from the library.
 var supports = map[string]map[string]bool{
 	"SubAccounts.List":         set("kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
 	"SubAccounts.Get":          set("kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
 	"SubAccounts.Create":       set("voicetel", "kaleyra", "serwersms", "calltrackingmetrics", "woodpecker"),
+	"SubAccounts.CreateBatch":  set("woodpecker@v2"),
 	"SubAccounts.Update":       set("kaleyra"),
 	"SubAccounts.Delete":       set("kaleyra", "serwersms"),
 	"SubAccounts.SetLimit":     set("serwersms"),
+	"SubAccounts.Recharge":     set("kaleyra"),
+	"SubAccounts.Users":        set("woodpecker@v2"),
 	"Keys.List":                set("woodpecker"),
 	"Keys.Create":              set("woodpecker"),
 	"Keys.Exchange":            set("voicetel"),
