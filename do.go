@@ -172,13 +172,14 @@ func (c *Client) capture(ctx context.Context, r *request, status int, h http.Hea
 		return
 	}
 	out := make(http.Header, len(h))
+	secrets := c.secrets(r)
 	for k, vs := range h {
 		if credentialHeader(k) {
 			continue
 		}
 		clean := make([]string, len(vs))
 		for i, v := range vs {
-			clean[i] = c.scrub(r, v)
+			clean[i] = scrubText(v, secrets)
 		}
 		out[k] = clean
 	}

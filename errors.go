@@ -300,12 +300,16 @@ func kindForStatus(status int) error {
 // broken server cannot make error strings arbitrarily large.
 const maxMessageLen = 512
 
-// excerpt returns a bounded, single-line, printable prefix of s.
-func excerpt(s string) string {
+// excerpt returns a single-line, printable prefix of s of about max bytes.
+// Text from outside is scrubbed before it is cut (outsideText).
+func excerpt(s string) string { return excerptN(s, maxMessageLen) }
+
+// excerptN is excerpt with a bound of about max bytes.
+func excerptN(s string, max int) string {
 	s = strings.TrimSpace(s)
 	var b strings.Builder
 	for _, r := range s {
-		if b.Len() >= maxMessageLen {
+		if b.Len() >= max {
 			b.WriteString("…")
 			break
 		}

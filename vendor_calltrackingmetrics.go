@@ -90,7 +90,7 @@ func (callTrackingMetrics) parseError(status int, body []byte) *APIError {
 	if !failed {
 		return nil
 	}
-	e := &APIError{StatusCode: status, Message: excerpt(msg)}
+	e := &APIError{StatusCode: status, Message: msg}
 	if status < 400 && env.Success != nil && !*env.Success {
 		e.kind = ErrUnauthorized // the authentication endpoint refusing the pair
 	}
@@ -211,8 +211,8 @@ type ctmAccount struct {
 	} `json:"balance"`
 }
 
-func (a ctmAccount) normalize(raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: redactJSON(raw, ctmRedact...)}
+func (a ctmAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
+	sa := &SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: c.redactRaw(raw, ctmRedact...)}
 	if a.Balance != nil && a.Balance.Cents != nil {
 		b := float64(*a.Balance.Cents) / 100
 		sa.Balance = &b
@@ -248,7 +248,7 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 	if err := c.decode(op, resp, &out); err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "account", out.Accounts, ctmAccount.normalize)
+	items, err := decodeItems(resp, "account", out.Accounts, withClient(c, ctmAccount.normalize))
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +285,7 @@ func (v callTrackingMetrics) getSubAccount(ctx context.Context, c *Client, id st
 	if a.ID == "" {
 		return nil, resp.malformed("no account id in the answer", nil)
 	}
-	return a.normalize(raw), nil
+	return a.normalize(c, raw), nil
 }
 
 type ctmCall struct {
@@ -405,7 +405,7 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 	recs, err := decodeItemsChecked(resp, "call", out.Calls, func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
-			Raw: redactJSON(raw, ctmRedact...)}
+			Raw: c.redactRaw(raw, ctmRedact...)}
 		if rec.AccountID == "" {
 			rec.AccountID = id
 		}

@@ -124,7 +124,7 @@ func (woodpecker) parseError(status int, body []byte) *APIError {
 	if code == "" && (status < 400 || msg == "") {
 		return nil
 	}
-	return &APIError{StatusCode: status, Code: code, Message: excerpt(msg), kind: woodpeckerKinds[code]}
+	return &APIError{StatusCode: status, Code: code, Message: msg, kind: woodpeckerKinds[code]}
 }
 
 // woodpeckerBusy reports the vendor's "not processed, too busy" answer.
@@ -159,8 +159,8 @@ type woodpeckerCompany struct {
 	} `json:"api_keys"`
 }
 
-func (co woodpeckerCompany) normalize(raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: redactJSON(raw, "api_key")}
+func (co woodpeckerCompany) normalize(c *Client, raw json.RawMessage) *SubAccount {
+	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: c.redactRaw(raw, "api_key")}
 	for _, k := range co.APIKeys {
 		sa.APIKeys = append(sa.APIKeys, APIKey{Key: Secret(k.APIKey), Label: k.Name})
 	}
@@ -188,7 +188,7 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 	if err := c.decode(op, resp, &raws); err != nil {
 		return nil, err
 	}
-	return decodeItems(resp, "company", raws, woodpeckerCompany.normalize)
+	return decodeItems(resp, "company", raws, withClient(c, woodpeckerCompany.normalize))
 }
 
 // company finds one company in the list.
@@ -254,7 +254,7 @@ func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAcco
 	if co.ID == "" {
 		return nil, resp.malformed("no company id in the answer", nil)
 	}
-	return co.normalize(resp.body), nil
+	return co.normalize(c, resp.body), nil
 }
 
 func (w woodpecker) listKeys(ctx context.Context, c *Client, companyID string) ([]APIKey, error) {

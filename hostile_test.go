@@ -1,0 +1,288 @@
+package multiaccount
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The hostile canary sweep: every vendor echoes the client's credential
+// back in the ways a hostile or careless server does (cut near the end of
+// a long message, escaped for JSON, URL or HTML, under a case variant of a
+// credential field in a Raw object, under a field not on any list, inside
+// a transport error chain), and no level of any error, no value and no Raw
+// object may carry it in any encoding.
+
+// hostileSecret has characters that every encoding changes.
+const (
+	hostileSecret = `Cnry/Key+9&<x>'q~Z`
+	hostileID     = `CnryID/acc+7&<y>`
+	hostileSub    = `SUBKEY-canary-4711`
+)
+
+// encodings lists the forms a server commonly echoes s in.
+func encodings(s string) []string {
+	js, _ := json.Marshal(s)
+	inner := string(js[1 : len(js)-1])
+	var u, U strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&u, `\u%04x`, r)
+		fmt.Fprintf(&U, `\u%04X`, r)
+	}
+	return []string{s, url.QueryEscape(s), url.PathEscape(s), inner, strings.ReplaceAll(inner, "/", `\/`),
+		html.EscapeString(s), u.String(), U.String()}
+}
+
+// hostileVendor is one vendor in the sweep.
+type hostileVendor struct {
+	name     string
+	provider Provider
+	auth     Authenticator
+	secrets  []string
+	// envelope is the vendor's JSON error answer carrying msg.
+	envelope func(msg string) string
+	// fixture is a success body to inject Raw echoes into; caseVariant is
+	// a case variant of a field the vendor redacts.
+	fixture     []byte
+	caseVariant string
+	call        func(ctx context.Context, c *Client) (any, []json.RawMessage, error)
+}
+
+func hostileVendors(t *testing.T) []hostileVendor {
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	return []hostileVendor{
+		{name: "VoiceTel", provider: VoiceTel(), auth: Bearer(hostileSecret), secrets: []string{hostileSecret},
+			envelope:    func(m string) string { return `{"statusCode":"400","status":"Error","message":` + q(m) + `}` },
+			fixture:     fixture(t, "voicetel", "registration.json"),
+			caseVariant: "ApiKey",
+			call: func(ctx context.Context, c *Client) (any, []json.RawMessage, error) {
+				r, err := c.Agency.SIPRegistration(ctx)
+				if r == nil {
+					return r, nil, err
+				}
+				return r, []json.RawMessage{r.Raw}, err
+			}},
+		{name: "Kaleyra", provider: Kaleyra(kSID), auth: APIKeyAuth(hostileSecret), secrets: []string{hostileSecret},
+			envelope:    func(m string) string { return `{"code":"RBC201","message":` + q(m) + `}` },
+			fixture:     fixture(t, "kaleyra", "get.json"),
+			caseVariant: "API_KEY",
+			call: func(ctx context.Context, c *Client) (any, []json.RawMessage, error) {
+				r, err := c.SubAccounts.Get(ctx, "HXXXXXXX071IN_1234")
+				if r == nil {
+					return r, nil, err
+				}
+				return r, []json.RawMessage{r.Raw}, err
+			}},
+		{name: "SerwerSMS", provider: SerwerSMS(), auth: KeyPair(hostileID, hostileSecret), secrets: []string{hostileID, hostileSecret},
+			envelope:    func(m string) string { return `{"error":{"code":1000,"type":"Error","message":` + q(m) + `}}` },
+			fixture:     fixture(t, "serwersms", "view.json"),
+			caseVariant: "PassWord",
+			call: func(ctx context.Context, c *Client) (any, []json.RawMessage, error) {
+				r, err := c.SubAccounts.Get(ctx, "1194")
+				if r == nil {
+					return r, nil, err
+				}
+				return r, []json.RawMessage{r.Raw}, err
+			}},
+		{name: "CallTrackingMetrics", provider: CallTrackingMetrics(), auth: KeyPair(hostileID, hostileSecret), secrets: []string{hostileID, hostileSecret},
+			envelope:    func(m string) string { return `{"status":"error","message":` + q(m) + `}` },
+			fixture:     fixture(t, "calltrackingmetrics", "account.json"),
+			caseVariant: "Secret_Key",
+			call: func(ctx context.Context, c *Client) (any, []json.RawMessage, error) {
+				r, err := c.SubAccounts.Get(ctx, "1001")
+				if r == nil {
+					return r, nil, err
+				}
+				return r, []json.RawMessage{r.Raw}, err
+			}},
+		{name: "Woodpecker", provider: Woodpecker(), auth: APIKeyAuth(hostileSecret), secrets: []string{hostileSecret},
+			envelope: func(m string) string {
+				return `{"status":{"status":"ERROR","code":"E_WRONG_PARAM","msg":` + q(m) + `}}`
+			},
+			fixture:     fixture(t, "woodpecker", "companies.json"),
+			caseVariant: "API_KEY",
+			call: func(ctx context.Context, c *Client) (any, []json.RawMessage, error) {
+				p, err := c.SubAccounts.List(ctx, nil)
+				if p == nil {
+					return p, nil, err
+				}
+				var raws []json.RawMessage
+				for _, sa := range p.Items {
+					raws = append(raws, sa.Raw)
+				}
+				return p, raws, err
+			}},
+	}
+}
+
+// walkChain visits err and every error below it, through Unwrap() error and
+// Unwrap() []error, as a logger that walks the chain does.
+func walkChain(err error, visit func(error)) {
+	if err == nil {
+		return
+	}
+	visit(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		walkChain(u.Unwrap(), visit)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			walkChain(e, visit)
+		}
+	}
+}
+
+// chainTexts is every level's Error, %v, %+v and %#v.
+func chainTexts(err error) []string {
+	var out []string
+	walkChain(err, func(e error) {
+		out = append(out, e.Error(), fmt.Sprintf("%v", e), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e))
+	})
+	return out
+}
+
+// assertNoEncodedSecret fails when any text carries a secret in any
+// encoding, or the first 8 bytes of one (a cut credential).
+func assertNoEncodedSecret(t *testing.T, where string, secrets []string, texts ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		forms := append(encodings(s), s[:8])
+		for _, text := range texts {
+			for _, f := range forms {
+				if strings.Contains(text, f) {
+					t.Errorf("%s: secret form %q leaked in: %.400s", where, f, text)
+				}
+			}
+		}
+	}
+}
+
+func TestHostileCanarySweep(t *testing.T) {
+	for _, v := range hostileVendors(t) {
+		t.Run(v.name, func(t *testing.T) {
+			var mu sync.Mutex
+			status, body := 200, ""
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				st, b := status, body
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(st)
+				_, _ = w.Write([]byte(b))
+			}))
+			t.Cleanup(srv.Close)
+			set := func(st int, b string) { mu.Lock(); status, body = st, b; mu.Unlock() }
+			logger, logs := debugLogger()
+			c, err := NewClient(v.provider, WithAuth(v.auth), WithBaseURL(srv.URL), WithLogger(logger),
+				WithRetry(RetryPolicy{MaxRetries: 0}), withPrivateLimiters())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			secret := v.secrets[len(v.secrets)-1]
+			var echoes []string
+			for _, s := range v.secrets {
+				echoes = append(echoes, encodings(s)...)
+			}
+			cases := map[string]func() (int, string){
+				// A long message: the echo straddles the excerpt's cut.
+				"long message": func() (int, string) {
+					return 400, v.envelope(strings.Repeat("x", maxMessageLen-len(secret)/2) + secret + " was refused")
+				},
+				"long plain-text body": func() (int, string) {
+					return 500, strings.Repeat("y", maxMessageLen-len(secret)/2-10) + " key " + secret
+				},
+			}
+			for i, e := range echoes {
+				cases[fmt.Sprintf("escaped echo %d", i)] = func() (int, string) {
+					return 400, v.envelope(`request {"auth":"` + e + `"} refused; see ?auth_token=` + e)
+				}
+				cases[fmt.Sprintf("escaped echo %d in plain text", i)] = func() (int, string) {
+					return 502, "bad gateway for " + e
+				}
+			}
+			for name, mk := range cases {
+				set(mk())
+				val, _, err := v.call(ctx, c)
+				if err == nil {
+					t.Fatalf("%s: want an error", name)
+				}
+				assertNoEncodedSecret(t, name, v.secrets, append(chainTexts(err), fmt.Sprintf("%+v", val))...)
+			}
+
+			// Raw: a case variant of a credential field, an escaped
+			// spelling of one, and the client's own credential under a
+			// field on no list, raw and escaped.
+			js, _ := json.Marshal(secret)
+			escaped := strings.ReplaceAll(string(js), "/", `\/`)
+			fieldEsc := strings.Replace(`"`+v.caseVariant+`"`, "_", `\u005f`, 1)
+			inject := `"` + v.caseVariant + `":"` + hostileSub + `",` + fieldEsc + `:"` + hostileSub + `","note":` + escaped + `,"url":"https://x/?k=` + url.QueryEscape(secret) + `",`
+			fx := regexp.MustCompile(`\{\s*\}`).ReplaceAllString(string(v.fixture), `{"_":0}`)
+			set(200, strings.ReplaceAll(fx, "{", "{"+inject))
+			val, raws, err := v.call(ctx, c)
+			if err != nil {
+				t.Fatalf("Raw case: %v", err)
+			}
+			if len(raws) == 0 {
+				t.Fatal("Raw case: no Raw returned")
+			}
+			for _, raw := range raws {
+				if !json.Valid(raw) {
+					t.Errorf("Raw is not JSON: %s", raw)
+				}
+				assertNoEncodedSecret(t, "Raw", append([]string{hostileSub}, v.secrets...), string(raw))
+			}
+			assertNoEncodedSecret(t, "value", v.secrets, fmt.Sprintf("%+v", val), logs.String())
+
+			// A transport whose error chain quotes the credential at every
+			// level, escaped.
+			c2, err := NewClient(v.provider, WithAuth(v.auth), WithBaseURL(srv.URL), WithRetry(RetryPolicy{MaxRetries: 0}), withPrivateLimiters(),
+				WithHTTPClient(&http.Client{Transport: roundTripFunc(func(req *http.Request) (*http.Response, error) {
+					inner := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("reset while sending " + url.QueryEscape(secret))}
+					return nil, fmt.Errorf("proxy refused ?auth_token=%s (%s): %w", secret, url.PathEscape(secret), inner)
+				})}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = v.call(ctx, c2)
+			var ne *NetworkError
+			if !errors.As(err, &ne) {
+				t.Fatalf("transport case: err = %T %v, want *NetworkError", err, err)
+			}
+			var netErr net.Error
+			if !errors.As(err, &netErr) {
+				t.Errorf("transport case: errors.As(net.Error) no longer holds through the scrubbed chain")
+			}
+			assertNoEncodedSecret(t, "transport chain", v.secrets, chainTexts(err)...)
+		})
+	}
+}
+
+// The lenient number decoders must not quote body bytes into a
+// *DecodeError: a credential echoed where a number belongs stays out.
+func TestFlexDecodersDoNotQuoteTheBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"code":"RBC103","data":[],"total":"` + hostileSub + `","offset":{"k":"` + hostileSub + `"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth(hostileSecret)), WithBaseURL(srv.URL), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SubAccounts.List(context.Background(), nil)
+	var de *DecodeError
+	if !errors.As(err, &de) {
+		t.Fatalf("err = %T %v, want *DecodeError", err, err)
+	}
+	assertNoEncodedSecret(t, "DecodeError", []string{hostileSub}, chainTexts(err)...)
+}
