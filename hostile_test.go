@@ -286,3 +286,53 @@ func TestFlexDecodersDoNotQuoteTheBody(t *testing.T) {
 	}
 	assertNoEncodedSecret(t, "DecodeError", []string{hostileSub}, chainTexts(err)...)
 }
+
+// A same-origin 307 or 308 answer to a create must not make the SDK send
+// the create again: one send and a typed error. Reads still follow a
+// same-origin redirect.
+func TestRedirectsNeverResendCreates(t *testing.T) {
+	for _, mv := range matrixVendors {
+		v := mv(t)
+		for _, code := range []int{307, 308} {
+			for _, class := range []opClass{classRead, classCreate} {
+				t.Run(fmt.Sprintf("%s/%s/%d", v.name, class, code), func(t *testing.T) {
+					var mu sync.Mutex
+					hits := 0
+					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						mu.Lock()
+						hits++
+						mu.Unlock()
+						if !strings.HasPrefix(r.URL.Path, "/moved") {
+							w.Header().Set("Location", "/moved"+r.URL.RequestURI())
+							w.WriteHeader(code)
+							return
+						}
+						w.Header().Set("Content-Type", "application/json")
+						_, _ = w.Write(v.ok[class])
+					}))
+					t.Cleanup(srv.Close)
+					c, err := NewClient(v.provider, WithAuth(v.auth), WithBaseURL(srv.URL), withPrivateLimiters(), WithRetry(RetryPolicy{MaxRetries: 2}))
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, err = v.call[class](context.Background(), c)
+					mu.Lock()
+					defer mu.Unlock()
+					if class == classRead {
+						if err != nil || hits != 2 {
+							t.Fatalf("read: err = %v after %d requests, want success after 2", err, hits)
+						}
+						return
+					}
+					var apiErr *APIError
+					if !errors.As(err, &apiErr) || apiErr.StatusCode != code || apiErr.Provider != v.name {
+						t.Errorf("err = %T %v, want *APIError %d from %s", err, err, code, v.name)
+					}
+					if hits != 1 {
+						t.Errorf("the create reached the server %d times, want 1", hits)
+					}
+				})
+			}
+		}
+	}
+}

@@ -102,6 +102,12 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 		if !c.sameOrigin(req.URL) {
 			return http.ErrUseLastResponse
 		}
+		// A redirect is a second send: a 307 or 308 resends the body. An
+		// operation that must not be sent twice gets the 3xx answer, which
+		// check turns into an *APIError.
+		if st, _ := req.Context().Value(callStateKey{}).(*callState); st != nil && !st.r.repeatable {
+			return http.ErrUseLastResponse
+		}
 		if userCheck != nil {
 			return userCheck(req, via)
 		}
