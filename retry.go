@@ -22,7 +22,8 @@ import (
 //   - Operations that create, bill or exchange credentials are never sent
 //     twice, except when the request provably never left the machine (the
 //     connection could not be dialled) or the server answered 429 (it did
-//     not act on the request).
+//     not act on the request). A redirect answer to such an operation is
+//     not followed (a 307 or 308 would resend it): it is an *APIError.
 //   - A Retry-After header (seconds or HTTP date) is honoured when it is at
 //     most MaxRetryAfter; a longer one ends the call at once with the error,
 //     it is never slept on.
