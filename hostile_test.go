@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -335,4 +336,231 @@ func TestRedirectsNeverResendCreates(t *testing.T) {
 			}
 		}
 	}
+}
+
+// callEvery calls every exported method of v with zero arguments (nil
+// context, nil pointers, empty strings) and then with a background
+// context, draining any iterator it returns, and fails on a panic or on
+// a call that reports no error.
+func callEvery(t *testing.T, name string, v any) {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	for i := 0; i < rv.NumMethod(); i++ {
+		m, mt := rv.Method(i), rv.Type().Method(i)
+		for _, withCtx := range []bool{false, true} {
+			args := make([]reflect.Value, m.Type().NumIn())
+			for j := range args {
+				pt := m.Type().In(j)
+				args[j] = reflect.Zero(pt)
+				if withCtx && pt == reflect.TypeOf((*context.Context)(nil)).Elem() {
+					args[j] = reflect.ValueOf(context.Background())
+				}
+			}
+			label := fmt.Sprintf("%s.%s(ctx given: %v)", name, mt.Name, withCtx)
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s panicked: %v", label, p)
+					}
+				}()
+				out := m.Call(args)
+				var gotErr error
+				for _, o := range out {
+					if o.Kind() == reflect.Func && o.Type().NumIn() == 1 && o.Type().In(0).Kind() == reflect.Func {
+						// An iter.Seq2: drain it, keeping its error.
+						yt := o.Type().In(0)
+						yield := reflect.MakeFunc(yt, func(a []reflect.Value) []reflect.Value {
+							if e, ok := a[1].Interface().(error); ok && e != nil {
+								gotErr = e
+							}
+							return []reflect.Value{reflect.ValueOf(true)}
+						})
+						o.Call([]reflect.Value{yield})
+					}
+					if e, ok := o.Interface().(error); ok && e != nil {
+						gotErr = e
+					}
+				}
+				if gotErr == nil {
+					t.Errorf("%s returned no error", label)
+				}
+			}()
+		}
+	}
+}
+
+// No exported method panics on the zero Client, a zero or nil service,
+// or nil arguments.
+func TestZeroValuesDoNotPanic(t *testing.T) {
+	for name, v := range map[string]any{
+		"nil *AgencyService": (*AgencyService)(nil), "zero AgencyService": &AgencyService{}, "AgencyService of a zero Client": &AgencyService{c: &Client{}},
+		"nil *SubAccountsService": (*SubAccountsService)(nil), "zero SubAccountsService": &SubAccountsService{}, "SubAccountsService of a zero Client": &SubAccountsService{c: &Client{}},
+		"nil *KeysService": (*KeysService)(nil), "zero KeysService": &KeysService{}, "KeysService of a zero Client": &KeysService{c: &Client{}},
+		"nil *RecordsService": (*RecordsService)(nil), "zero RecordsService": &RecordsService{}, "RecordsService of a zero Client": &RecordsService{c: &Client{}},
+	} {
+		callEvery(t, name, v)
+	}
+	var zero Client
+	for _, c := range []*Client{&zero, nil} {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("a zero or nil Client panicked: %v", p)
+				}
+			}()
+			for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), c.String(), c.Provider(), c.BaseURL()} {
+				if strings.Contains(s, "PANIC") {
+					t.Errorf("printing a zero Client: %s", s)
+				}
+			}
+		}()
+	}
+	// Services of a real client with nil arguments.
+	for _, p := range []Provider{VoiceTel(), Kaleyra(kSID), SerwerSMS(), CallTrackingMetrics(), Woodpecker()} {
+		c, err := NewClient(p, WithBaseURL("http://127.0.0.1:1"), withPrivateLimiters(), WithRetry(RetryPolicy{MaxRetries: 0}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		callEvery(t, p.Name()+" Agency", c.Agency)
+		callEvery(t, p.Name()+" SubAccounts", c.SubAccounts)
+		callEvery(t, p.Name()+" Keys", c.Keys)
+		callEvery(t, p.Name()+" Records", c.Records)
+	}
+	var st *SessionToken
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Errorf("a nil *SessionToken panicked: %v", p)
+			}
+		}()
+		_, _ = st.Token()
+		_ = fmt.Sprint(st)
+		if st.Authenticate(nil) == nil {
+			t.Error("a nil *SessionToken authenticated")
+		}
+	}()
+	for _, a := range []Authenticator{KeyPair("a", "b"), Bearer("t"), APIKeyAuth("k"), APIKeyHeader("X-K", "k"), NewSessionToken("a", "b")} {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%T.Authenticate(nil) panicked: %v", a, p)
+				}
+			}()
+			if a.Authenticate(nil) == nil {
+				t.Errorf("%T.Authenticate(nil) returned no error", a)
+			}
+		}()
+	}
+}
+
+// Agency.Session with a nil context and a session-token client must
+// return an error, not panic in the goroutine that runs the exchange
+// (which would kill the caller's process).
+func TestSessionWithNilContextDoesNotPanic(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write(fixture(t, "calltrackingmetrics", "auth.json"))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(CallTrackingMetrics(), WithAuth(NewSessionToken("access", "secret")), WithBaseURL(srv.URL), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	//lint:ignore SA1012 a nil context is the input under test
+	_, err = c.Agency.Session(nil) //nolint:staticcheck
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %T %v, want *ValidationError", err, err)
+	}
+}
+
+// A server that ignores the page or offset and claims a huge total must
+// not make an iteration fetch the same items forever: it ends with a typed
+// error within a few pages, for every vendor that pages.
+func TestPagingWithoutProgressEnds(t *testing.T) {
+	patch := func(t *testing.T, vendor, name string, set map[string]any, drop ...string) []byte {
+		var m map[string]any
+		if err := json.Unmarshal(fixture(t, vendor, name), &m); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range set {
+			m[k] = v
+		}
+		for _, k := range drop {
+			delete(m, k)
+		}
+		b, _ := json.Marshal(m)
+		return b
+	}
+	cases := []struct {
+		name     string
+		provider Provider
+		auth     Authenticator
+		body     func(t *testing.T) []byte
+		iterate  func(ctx context.Context, c *Client) (int, error)
+	}{
+		{"CallTrackingMetrics/SubAccounts.All", CallTrackingMetrics(), KeyPair("a", "b"),
+			func(t *testing.T) []byte {
+				return patch(t, "calltrackingmetrics", "accounts_page1.json", map[string]any{"total_pages": 1000000, "total_entries": 2000000})
+			},
+			func(ctx context.Context, c *Client) (int, error) { return drain(c.SubAccounts.All(ctx, nil)) }},
+		{"CallTrackingMetrics/Records.Calls", CallTrackingMetrics(), KeyPair("a", "b"),
+			func(t *testing.T) []byte {
+				return patch(t, "calltrackingmetrics", "calls.json", map[string]any{"total_pages": 1000000, "total_entries": 25000000})
+			},
+			func(ctx context.Context, c *Client) (int, error) {
+				return drain(c.Records.Calls(ctx, &CallQuery{AccountID: "1001"}))
+			}},
+		{"Kaleyra/SubAccounts.All", Kaleyra(kSID), APIKeyAuth("k"),
+			func(t *testing.T) []byte {
+				return patch(t, "kaleyra", "list.json", map[string]any{"total": 1000000}, "offset")
+			},
+			func(ctx context.Context, c *Client) (int, error) { return drain(c.SubAccounts.All(ctx, nil)) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := tc.body(t)
+			var mu sync.Mutex
+			hits := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				mu.Lock()
+				hits++
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(body)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := NewClient(tc.provider, WithAuth(tc.auth), WithBaseURL(srv.URL), withPrivateLimiters())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n, err := tc.iterate(ctx, c)
+			var de *DecodeError
+			if !errors.As(err, &de) || de.Provider == "" || de.Operation == "" {
+				t.Errorf("err = %T %v, want a *DecodeError naming provider and operation", err, err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if hits > 3 {
+				t.Errorf("%d pages fetched (%d items) before the iteration ended, want at most 3", hits, n)
+			}
+		})
+	}
+}
+
+// drain runs an iterator to its end, at most 10,000 elements, and returns
+// how many items it yielded and its error.
+func drain[T any](seq func(func(T, error) bool)) (int, error) {
+	n := 0
+	var last error
+	seq(func(_ T, err error) bool {
+		if err != nil {
+			last = err
+			return false
+		}
+		n++
+		return n < 10000
+	})
+	return n, last
 }

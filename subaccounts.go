@@ -11,10 +11,29 @@ import (
 // CallTrackingMetrics accounts and VoiceTel sub-accounts (create only).
 type SubAccountsService struct{ c *Client }
 
+// client is the service's Client, nil for a nil service.
+func (s *SubAccountsService) client() *Client {
+	if s == nil {
+		return nil
+	}
+	return s.c
+}
+
+// subAccountKey identifies a sub-account for paginate.
+func subAccountKey(sa *SubAccount) string {
+	if sa == nil {
+		return ""
+	}
+	return sa.ID + "\x00" + string(sa.Raw)
+}
+
 // List returns one page of sub-accounts; nil opts asks for the first page
 // at the vendor's default size. Offered by Kaleyra, SerwerSMS, Woodpecker
 // and CallTrackingMetrics.
 func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubAccountPage, error) {
+	if err := s.client().ready(ctx, "SubAccounts.List"); err != nil {
+		return nil, err
+	}
 	var o ListOptions
 	if opts != nil {
 		o = *opts
@@ -30,11 +49,14 @@ func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubA
 // of the loop sends no further request. A failure is yielded once, as the
 // last element.
 func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*SubAccount, error] {
+	if err := s.client().ready(ctx, "SubAccounts.All"); err != nil {
+		return failedSeq[*SubAccount](err)
+	}
 	var o ListOptions
 	if opts != nil {
 		o = *opts
 	}
-	return paginate(s.c, "SubAccounts.All", o.Cursor, func(cursor string) ([]*SubAccount, string, error) {
+	return paginate(s.c, "SubAccounts.All", o.Cursor, subAccountKey, func(cursor string) ([]*SubAccount, string, error) {
 		o.Cursor = cursor
 		p, err := s.List(ctx, &o)
 		if err != nil {
@@ -47,6 +69,9 @@ func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Se
 // Get returns one sub-account. Offered by Kaleyra, SerwerSMS, Woodpecker
 // (from the companies list) and CallTrackingMetrics.
 func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Get"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.getSubAccount(ctx, s.c, id)
 	return v, s.c.named(err)
 }
@@ -58,6 +83,9 @@ func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, e
 // answer without the new id: the returned SubAccount's ID is then empty and
 // List finds it by Username.
 func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (*SubAccount, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Create"); err != nil {
+		return nil, err
+	}
 	if in == nil {
 		return nil, s.c.named(invalid("SubAccounts.Create", "in", "is nil"))
 	}
@@ -69,6 +97,9 @@ func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (
 // by Kaleyra, which documents Name, CreditAmount and LowBalanceAlert; a set
 // Email or Status gives a *ValidationError before any I/O.
 func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccountUpdate) (*SubAccount, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Update"); err != nil {
+		return nil, err
+	}
 	if u == nil {
 		return nil, s.c.named(invalid("SubAccounts.Update", "u", "is nil"))
 	}
@@ -78,28 +109,59 @@ func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccoun
 
 // Delete removes a sub-account. Offered by Kaleyra and SerwerSMS.
 func (s *SubAccountsService) Delete(ctx context.Context, id string) error {
+	if err := s.client().ready(ctx, "SubAccounts.Delete"); err != nil {
+		return err
+	}
 	return s.c.named(s.c.v.deleteSubAccount(ctx, s.c, id))
 }
 
 // SetLimit sets a sub-account's message limit for one message type.
 // Offered by SerwerSMS.
 func (s *SubAccountsService) SetLimit(ctx context.Context, id string, l MessageLimit) error {
+	if err := s.client().ready(ctx, "SubAccounts.SetLimit"); err != nil {
+		return err
+	}
 	return s.c.named(s.c.v.setLimit(ctx, s.c, id, l))
 }
 
-// errNoProgress ends an iteration whose vendor returned the same page again.
+// errNoProgress ends an iteration whose vendor returned a page that makes
+// no progress.
 var errNoProgress = errors.New("the vendor returned a page that makes no progress")
 
-// paginate turns a page fetcher into a lazy iterator. A page that returns
-// a next cursor but no items, or the cursor it was given, ends the
-// iteration with an error instead of looping forever.
-func paginate[T any](c *Client, op, cursor string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+// failedSeq is an iteration that yields err and ends.
+func failedSeq[T any](err error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		yield(zero, err)
+	}
+}
+
+// paginate turns a page fetcher into a lazy iterator. A page that makes no
+// progress ends the iteration with a *DecodeError instead of looping
+// forever: one that returns a cursor already visited, or a next cursor
+// with no item not seen before (a server that ignores the page or offset
+// and claims a huge total repeats its first page). key identifies an
+// item. At most one page of repeats is fetched.
+func paginate[T any](c *Client, op, cursor string, key func(T) string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		seen := map[string]bool{}
+		visited := map[string]bool{cursor: true}
 		for {
 			items, next, err := fetch(cursor)
 			if err != nil {
 				yield(zero, err)
+				return
+			}
+			fresh := 0
+			for _, it := range items {
+				if k := key(it); !seen[k] {
+					seen[k] = true
+					fresh++
+				}
+			}
+			if next != "" && (fresh == 0 || visited[next]) {
+				yield(zero, &DecodeError{Operation: op, Provider: c.Provider(), Reason: "pagination stalled: the vendor repeated a page or a cursor", Err: errNoProgress})
 				return
 			}
 			for _, it := range items {
@@ -110,10 +172,7 @@ func paginate[T any](c *Client, op, cursor string, fetch func(cursor string) ([]
 			if next == "" {
 				return
 			}
-			if next == cursor || len(items) == 0 {
-				yield(zero, &DecodeError{Operation: op, Provider: c.v.name(), Reason: "pagination stalled", Err: errNoProgress})
-				return
-			}
+			visited[next] = true
 			cursor = next
 		}
 	}
