@@ -51,6 +51,7 @@ type Client struct {
 	lease     time.Duration // how long a limit slot is held at most
 	limitHost string        // canonical server, for limit keys
 	windows   sync.Map      // request path -> Window, so a reserve builds no key
+	attempt   time.Duration
 }
 
 // NewClient returns a Client for the provider. It validates the options and
@@ -62,7 +63,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	s := settings{maxBody: DefaultMaxResponseBytes, clock: realClock{}}
+	s := settings{maxBody: DefaultMaxResponseBytes, clock: realClock{}, attempt: DefaultAttemptTimeout}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -94,6 +95,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		store:     defaultStore,
 		lease:     DefaultLimitLease,
 		limitHost: limitHost(base),
+		attempt:   s.attempt,
 	}
 	if s.store != nil {
 		c.store = s.store

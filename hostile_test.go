@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The hostile canary sweep: every vendor echoes the client's credential
@@ -563,4 +564,128 @@ func drain[T any](seq func(func(T, error) bool)) (int, error) {
 		return n < 10000
 	})
 	return n, last
+}
+
+// A call without a deadline is bounded per attempt by default; the bound
+// can be set, and WithHTTPClient's own Timeout is in charge when set.
+func TestAttemptTimeout(t *testing.T) {
+	c, err := NewClient(VoiceTel(), WithAuth(Bearer("k")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.http.HTTPClient.Timeout; got != DefaultAttemptTimeout || got <= 0 {
+		t.Errorf("default per-attempt timeout = %v, want DefaultAttemptTimeout (%v)", got, DefaultAttemptTimeout)
+	}
+	c, _ = NewClient(VoiceTel(), WithAuth(Bearer("k")), WithHTTPClient(&http.Client{Timeout: 7 * time.Second}), WithAttemptTimeout(time.Second))
+	if got := c.http.HTTPClient.Timeout; got != 7*time.Second {
+		t.Errorf("with WithHTTPClient's Timeout 7s, the per-attempt timeout = %v", got)
+	}
+	if _, err := NewClient(VoiceTel(), WithAttemptTimeout(0)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("WithAttemptTimeout(0) = %v, want a *ValidationError", err)
+	}
+
+	// A server that accepts and stalls: context.Background() and no other
+	// bound, the call still ends, as a *NetworkError naming the call.
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	c, err = NewClient(VoiceTel(), WithAuth(Bearer("k")), WithBaseURL(srv.URL), WithAttemptTimeout(20*time.Millisecond),
+		WithRetry(RetryPolicy{MaxRetries: 0}), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Agency.SIPRegistration(context.Background())
+	var ne *NetworkError
+	if !errors.As(err, &ne) || ne.Provider != "VoiceTel" || ne.Operation != "Agency.SIPRegistration" {
+		t.Fatalf("err = %T %v, want a *NetworkError naming the call", err, err)
+	}
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Errorf("err = %v, want a net.Error with Timeout() true", err)
+	}
+}
+
+// Every failure names the provider and operation: a cancelled or timed-out
+// call too (and errors.Is still finds the context error), and an
+// oversized body reads as such, not as "HTTP 0".
+func TestFailuresNameProviderAndOperation(t *testing.T) {
+	arrived := make(chan struct{}, 16)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("big") != "" || strings.Contains(r.URL.Path, "big") {
+			_, _ = w.Write([]byte(`{"pad":"` + strings.Repeat("x", 1000) + `"}`))
+			return
+		}
+		arrived <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	wantNamed := func(t *testing.T, err error, provider, op string, target error) {
+		t.Helper()
+		if err == nil {
+			t.Fatal("want an error")
+		}
+		if !strings.Contains(err.Error(), provider) || !strings.Contains(err.Error(), op) {
+			t.Errorf("err %q does not name %s and %s", err, provider, op)
+		}
+		if target != nil && !errors.Is(err, target) {
+			t.Errorf("errors.Is(%v, %v) = false", err, target)
+		}
+	}
+	for _, mv := range matrixVendors {
+		v := mv(t)
+		t.Run(v.name, func(t *testing.T) {
+			c, err := NewClient(v.provider, WithAuth(v.auth), WithBaseURL(srv.URL), withPrivateLimiters(), WithRetry(RetryPolicy{MaxRetries: 0}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			op := map[string]string{"VoiceTel": "Agency.SIPRegistration", "Kaleyra": "SubAccounts.List", "SerwerSMS": "SubAccounts.Get",
+				"CallTrackingMetrics": "SubAccounts.List", "Woodpecker": "SubAccounts.List"}[v.name]
+			// Cancelled before the call.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err = v.call[classRead](ctx, c)
+			wantNamed(t, err, v.name, op, context.Canceled)
+			// Cancelled while the server holds the request.
+			ctx, cancel = context.WithCancel(context.Background())
+			go func() { <-arrived; cancel() }()
+			_, err = v.call[classRead](ctx, c)
+			wantNamed(t, err, v.name, op, context.Canceled)
+			// Past its deadline.
+			ctx, cancel = context.WithDeadline(context.Background(), time.Unix(0, 0))
+			_, err = v.call[classRead](ctx, c)
+			cancel()
+			wantNamed(t, err, v.name, op, context.DeadlineExceeded)
+		})
+	}
+	// The session exchange, waited on with a cancelled context.
+	c, err := NewClient(CallTrackingMetrics(), WithAuth(NewSessionToken("a", "b")), WithBaseURL(srv.URL), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = c.Agency.Session(ctx)
+	wantNamed(t, err, "CallTrackingMetrics", "Agency.Session", context.Canceled)
+
+	// An oversized body.
+	c, err = NewClient(Woodpecker(), WithAuth(APIKeyAuth("k")), WithBaseURL(srv.URL+"/big"), WithMaxResponseBytes(64), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SubAccounts.List(context.Background(), nil)
+	wantNamed(t, err, "Woodpecker", "SubAccounts.List", nil)
+	if strings.Contains(err.Error(), "HTTP 0") || !strings.Contains(err.Error(), "64-byte") {
+		t.Errorf("oversized body: %q", err)
+	}
 }

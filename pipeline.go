@@ -129,7 +129,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) (*response, erro
 func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	r := st.r
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, c.contextError(r.op, err)
 	}
 	u := c.base.String() + r.path
 	if len(r.query) > 0 {
@@ -238,16 +238,30 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 		return ae.err
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("multiaccount: %s %s: %w", c.v.name(), r.op, ctxErr)
+		return c.contextError(r.op, ctxErr)
 	}
-	if errors.Is(err, errBodyTooLarge) {
-		return &DecodeError{Operation: r.op, Provider: c.v.name(),
+	var tl *bodyTooLargeError
+	if errors.As(err, &tl) {
+		return &DecodeError{Operation: r.op, Provider: c.v.name(), StatusCode: tl.status,
 			Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
 	}
 	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: c.scrubErr(r, redactErr(err))}
 }
 
 var errBodyTooLarge = errors.New("response body too large")
+
+// bodyTooLargeError is errBodyTooLarge with the status of the answer.
+type bodyTooLargeError struct{ status int }
+
+func (e *bodyTooLargeError) Error() string { return errBodyTooLarge.Error() }
+
+func (e *bodyTooLargeError) Is(target error) bool { return target == errBodyTooLarge }
+
+// contextError names the call that the context ended; errors.Is still
+// finds context.Canceled or context.DeadlineExceeded.
+func (c *Client) contextError(op string, err error) error {
+	return fmt.Errorf("%s%w", errPrefix(c.Provider(), op), err)
+}
 
 // readBounded reads all of r, failing past max bytes.
 func readBounded(r io.Reader, max int64) ([]byte, error) {
@@ -347,6 +361,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		var b []byte
 		b, err = readBounded(resp.Body, c.maxBody)
 		resp.Body.Close()
+		if errors.Is(err, errBodyTooLarge) {
+			err = &bodyTooLargeError{status: resp.StatusCode}
+		}
 		if err != nil {
 			resp = nil
 		} else {

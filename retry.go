@@ -91,6 +91,10 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 		cp := *inner
 		hc = &cp
 	}
+	if hc.Timeout == 0 {
+		// No call may block forever on a server that stalls.
+		hc.Timeout = c.attempt
+	}
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport

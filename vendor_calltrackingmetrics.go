@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -136,6 +137,9 @@ func (v callTrackingMetrics) session(ctx context.Context, c *Client) (*Session, 
 	if st := sessionOf(cr); st != nil {
 		s, _, err := st.current(ctx)
 		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return nil, c.contextError("Agency.Session", err)
+			}
 			return nil, err
 		}
 		cp := *s
