@@ -321,29 +321,33 @@ func excerptN(s string, max int) string {
 	return b.String()
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or HTTP-date form.
+// maxServerWait is the one bound on a wait the server dictates, whatever
+// its form (Retry-After in seconds or as an HTTP date): a hostile or
+// broken server cannot lock an endpoint for longer than a day.
+const maxServerWait = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header in seconds or HTTP-date form,
+// bounded by maxServerWait in both.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
+	var d time.Duration
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if s < 0 {
 			return 0, false
 		}
-		if s > int64(24*time.Hour/time.Second) {
-			s = int64(24 * time.Hour / time.Second)
+		d = maxServerWait
+		if s < int64(maxServerWait/time.Second) {
+			d = time.Duration(s) * time.Second
 		}
-		return time.Duration(s) * time.Second, true
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now) // saturates rather than overflows
+	} else {
+		return 0, false
 	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
+	return min(max(d, 0), maxServerWait), true
 }
 
 // ChunkError reports a failed request of an operation sent in chunks

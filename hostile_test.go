@@ -689,3 +689,42 @@ func TestFailuresNameProviderAndOperation(t *testing.T) {
 		t.Errorf("oversized body: %q", err)
 	}
 }
+
+// A wait the server dictates has one bound whatever its form: a
+// Retry-After ten years ahead as an HTTP date locks the endpoint no longer
+// than the same wait in seconds.
+func TestRetryAfterHasOneBound(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	tenYears := 10 * 365 * 24 * time.Hour
+	secs, ok1 := parseRetryAfter(fmt.Sprint(int64(tenYears/time.Second)), now)
+	date, ok2 := parseRetryAfter(now.Add(tenYears).Format(http.TimeFormat), now)
+	if !ok1 || !ok2 || secs != maxServerWait || date != maxServerWait {
+		t.Fatalf("seconds form %v, date form %v; want both %v", secs, date, maxServerWait)
+	}
+	if d, _ := parseRetryAfter(now.Add(90*time.Second).Format(http.TimeFormat), now); d != 90*time.Second {
+		t.Errorf("a short date form = %v, want 90s", d)
+	}
+
+	for _, form := range []string{"seconds", "date"} {
+		t.Run(form, func(t *testing.T) {
+			clock := newFakeClock()
+			ra := fmt.Sprint(int64(tenYears / time.Second))
+			if form == "date" {
+				ra = clock.Now().Add(tenYears).UTC().Format(http.TimeFormat)
+			}
+			c, mt := voiceTelClient(t, WithClock(clock))
+			respondSeq(t, c, mt, "POST", "v2.1/account/mrc/",
+				answer(429, fixture(t, "voicetel", "error_429.json"), "Retry-After", ra),
+				answer(200, fixture(t, "voicetel", "mrc.json")))
+			_, err := c.Records.RecurringCharges(context.Background())
+			var rl *RateLimitError
+			if !errors.As(err, &rl) || rl.RetryAfter > maxServerWait {
+				t.Fatalf("err = %v, want a *RateLimitError of at most %v", err, maxServerWait)
+			}
+			clock.Advance(maxServerWait)
+			if _, err := c.Records.RecurringCharges(context.Background()); err != nil {
+				t.Fatalf("after the bound: %v", err)
+			}
+		})
+	}
+}

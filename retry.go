@@ -26,7 +26,8 @@ import (
 //     not followed (a 307 or 308 would resend it): it is an *APIError.
 //   - A Retry-After header (seconds or HTTP date) is honoured when it is at
 //     most MaxRetryAfter; a longer one ends the call at once with the error,
-//     it is never slept on.
+//     it is never slept on. Whatever its form, a server-dictated wait counts
+//     as at most 24 hours (it blocks a rate-limited endpoint no longer).
 //   - Otherwise waits grow exponentially from MinWait to MaxWait with full
 //     jitter (a random wait between 0 and the exponential bound).
 //   - A cancelled context ends every wait at once.
