@@ -728,3 +728,79 @@ func TestRetryAfterHasOneBound(t *testing.T) {
 		})
 	}
 }
+
+// Every string the caller gives passes one rule, map keys included:
+// invalid UTF-8, control characters, over-long values and blank ones
+// (only spaces or invisible characters, which are not "present") are
+// refused with a *ValidationError before any I/O, and the error does not
+// quote the refused value.
+func TestEveryCallerStringIsChecked(t *testing.T) {
+	var mu sync.Mutex
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		hits++
+		mu.Unlock()
+		w.WriteHeader(500)
+	}))
+	t.Cleanup(srv.Close)
+	client := func(p Provider, a Authenticator) *Client {
+		c, err := NewClient(p, WithAuth(a), WithBaseURL(srv.URL), withPrivateLimiters(), WithRetry(RetryPolicy{MaxRetries: 0}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	wp := client(Woodpecker(), APIKeyAuth("k"))
+	ky := client(Kaleyra(kSID), APIKeyAuth("k"))
+	vt := client(VoiceTel(), Bearer("k"))
+	ss := client(SerwerSMS(), KeyPair("u", "p"))
+	ctx := context.Background()
+	long := strings.Repeat("k", 100_000)
+	blanks := []string{" ", "\t ", "\u00a0", "\u200b", "\u200b\u200d\ufeff", "\u3000", "\u2800"}
+	cases := map[string]func(s string) error{
+		"Woodpecker Prospect.Fields key": func(s string) error {
+			return wp.Agency.AddProspects(ctx, "5", []Prospect{{Email: "a@example.com", Fields: map[string]string{s: "v"}}}, ProspectOptions{})
+		},
+		"Woodpecker Prospect.FirstName": func(s string) error {
+			return wp.Agency.AddProspects(ctx, "5", []Prospect{{Email: "a@example.com", FirstName: s}}, ProspectOptions{})
+		},
+		"Woodpecker Create Name": func(s string) error {
+			_, err := wp.SubAccounts.Create(ctx, &SubAccountCreate{Name: s})
+			return err
+		},
+		"Woodpecker Keys.Create label": func(s string) error { _, err := wp.Keys.Create(ctx, "5", s); return err },
+		"Kaleyra Create Name": func(s string) error {
+			_, err := ky.SubAccounts.Create(ctx, &SubAccountCreate{Name: s, Email: "a@example.com", Country: "IN", Channels: []string{"sms"}, CreditType: "shared"})
+			return err
+		},
+		"Kaleyra Get id":      func(s string) error { _, err := ky.SubAccounts.Get(ctx, s); return err },
+		"SerwerSMS Delete id": func(s string) error { return ss.SubAccounts.Delete(ctx, s) },
+		"VoiceTel Create Name": func(s string) error {
+			_, err := vt.SubAccounts.Create(ctx, &SubAccountCreate{Name: s, Username: "1234567890", Email: "a@example.com"})
+			return err
+		},
+	}
+	for name, call := range cases {
+		bad := append([]string{"a\r\nb", "a\x00b", "\xff\xfe", long}, blanks...)
+		if strings.Contains(name, "Fields key") {
+			bad = append(bad, "")
+		}
+		for _, s := range bad {
+			err := call(s)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Errorf("%s %q: err = %T %v, want *ValidationError", name, s[:min(len(s), 20)], err, err)
+				continue
+			}
+			if len(err.Error()) > 300 || (len(s) > 2 && strings.Contains(err.Error(), s)) {
+				t.Errorf("%s: the error quotes the refused value: %.200s", name, err)
+			}
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if hits != 0 {
+		t.Errorf("%d requests reached the server", hits)
+	}
+}

@@ -313,8 +313,16 @@ func (w woodpecker) addProspects(ctx context.Context, c *Client, companyID strin
 			m[name] = v
 		}
 		for k, v := range p.Fields {
-			if k == "" || woodpeckerProspectFields[k] {
-				return invalid(op, field("Fields["+strconv.Quote(k)+"]"), "must not be empty or repeat a named field")
+			// Keys follow the rule values follow; the error names no key
+			// that failed it.
+			if k == "" {
+				return invalid(op, field("Fields"), "has an empty key")
+			}
+			if err := checkText(op, field("Fields key"), k, 100); err != nil {
+				return err
+			}
+			if woodpeckerProspectFields[k] {
+				return invalid(op, field("Fields["+strconv.Quote(k)+"]"), "must not repeat a named field")
 			}
 			if err := checkText(op, field("Fields["+strconv.Quote(k)+"]"), v, 5000); err != nil {
 				return err
