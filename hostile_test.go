@@ -409,6 +409,16 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 					t.Errorf("a zero or nil Client panicked: %v", p)
 				}
 			}()
+			for _, ctx := range []context.Context{nil, context.Background()} {
+				if _, err := c.Do(ctx, &Request{Method: "GET", Path: "x"}, nil); err == nil {
+					t.Error("Do on a zero or nil Client returned no error")
+				}
+			}
+			if r, err := c.NewRequest("GET", "x", nil); err == nil {
+				if _, err := c.Do(context.Background(), r, nil); err == nil {
+					t.Error("Do on a zero or nil Client returned no error")
+				}
+			}
 			for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), c.String(), c.Provider(), c.BaseURL()} {
 				if strings.Contains(s, "PANIC") {
 					t.Errorf("printing a zero Client: %s", s)
