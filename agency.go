@@ -6,10 +6,21 @@ import "context"
 // signup and recovery, and Woodpecker's prospects.
 type AgencyService struct{ c *Client }
 
+// client is the service's Client, nil for a nil service.
+func (s *AgencyService) client() *Client {
+	if s == nil {
+		return nil
+	}
+	return s.c
+}
+
 // Session exchanges the key pair for a session token (with KeyPair), or
 // returns the *SessionToken's current session, exchanging only if it has
 // none or it is about to expire. Offered by CallTrackingMetrics.
 func (s *AgencyService) Session(ctx context.Context) (*Session, error) {
+	if err := s.client().ready(ctx, "Agency.Session"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.session(ctx, s.c)
 	return v, s.c.named(err)
 }
@@ -17,6 +28,9 @@ func (s *AgencyService) Session(ctx context.Context) (*Session, error) {
 // Account returns the account the credentials belong to. Offered by
 // VoiceTel (info; 6 requests per hour per IP address).
 func (s *AgencyService) Account(ctx context.Context) (*Account, error) {
+	if err := s.client().ready(ctx, "Agency.Account"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.account(ctx, s.c)
 	return v, s.c.named(err)
 }
@@ -24,6 +38,9 @@ func (s *AgencyService) Account(ctx context.Context) (*Account, error) {
 // SIPRegistration returns the account's current SIP registration; an
 // unregistered account gives ErrNotFound. Offered by VoiceTel.
 func (s *AgencyService) SIPRegistration(ctx context.Context) (*SIPRegistration, error) {
+	if err := s.client().ready(ctx, "Agency.SIPRegistration"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.sipRegistration(ctx, s.c)
 	return v, s.c.named(err)
 }
@@ -32,6 +49,9 @@ func (s *AgencyService) SIPRegistration(ctx context.Context) (*SIPRegistration, 
 // its generated username and password. It is never sent twice. Offered by
 // VoiceTel.
 func (s *AgencyService) Signup(ctx context.Context, in *Signup) (*NewAccount, error) {
+	if err := s.client().ready(ctx, "Agency.Signup"); err != nil {
+		return nil, err
+	}
 	if in == nil {
 		return nil, s.c.named(invalid("Agency.Signup", "in", "is nil"))
 	}
@@ -42,6 +62,9 @@ func (s *AgencyService) Signup(ctx context.Context, in *Signup) (*NewAccount, er
 // Recover asks the vendor to mail a password recovery link to email. It
 // sends no credentials and is never sent twice. Offered by VoiceTel.
 func (s *AgencyService) Recover(ctx context.Context, email string) error {
+	if err := s.client().ready(ctx, "Agency.Recover"); err != nil {
+		return err
+	}
 	return s.c.named(s.c.v.recoverAccount(ctx, s.c, email))
 }
 
@@ -57,5 +80,8 @@ func (s *AgencyService) Recover(ctx context.Context, email string) error {
 // which chunk, from which index to resume, and which prospects the earlier
 // chunks refused.
 func (s *AgencyService) AddProspects(ctx context.Context, companyID string, prospects []Prospect, opts ProspectOptions) error {
+	if err := s.client().ready(ctx, "Agency.AddProspects"); err != nil {
+		return err
+	}
 	return s.c.named(s.c.v.addProspects(ctx, s.c, companyID, prospects, opts))
 }

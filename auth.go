@@ -49,6 +49,9 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `
 // MarshalText encodes "[REDACTED]".
 func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
+// errNilRequest is what an authenticator answers for a nil request.
+var errNilRequest = errors.New("multiaccount: Authenticate: the request is nil")
+
 // Authenticator authorizes each HTTP attempt the SDK sends. Implement it to
 // fetch credentials per request (from a vault, say): set headers on req, or
 // return an error to stop the call before anything is sent. Authenticate is
@@ -72,6 +75,9 @@ func KeyPair(id, secret string) Authenticator {
 type keyPair struct{ id, secret Secret }
 
 func (k *keyPair) Authenticate(req *http.Request) error {
+	if req == nil {
+		return errNilRequest
+	}
 	_, err := k.authorize(req)
 	return err
 }
@@ -96,6 +102,9 @@ func Bearer(token string) Authenticator { return &bearer{token: Secret(token)} }
 type bearer struct{ token Secret }
 
 func (b *bearer) Authenticate(req *http.Request) error {
+	if req == nil {
+		return errNilRequest
+	}
 	_, err := b.authorize(req)
 	return err
 }
@@ -130,6 +139,9 @@ type apiKey struct {
 }
 
 func (a *apiKey) Authenticate(req *http.Request) error {
+	if req == nil {
+		return errNilRequest
+	}
 	_, err := a.authorize(req)
 	return err
 }
@@ -214,6 +226,9 @@ func ReuseSessionToken(token string, expires time.Time) *SessionToken {
 // Token returns the current token and its expiry, or "" and the zero time
 // before the first exchange.
 func (s *SessionToken) Token() (Secret, time.Time) {
+	if s == nil {
+		return "", time.Time{}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.session == nil {
@@ -229,6 +244,9 @@ func (s *SessionToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, "SessionToken
 // token where its vendor wants it); called directly it sets the token as a
 // Bearer header.
 func (s *SessionToken) Authenticate(req *http.Request) error {
+	if s == nil || req == nil {
+		return errNilRequest
+	}
 	_, err := s.authorize(req)
 	return err
 }
@@ -282,6 +300,11 @@ func (s *SessionToken) bind(exchange func(context.Context, Secret, Secret) (*Ses
 // current returns a valid session and its generation, exchanging the key
 // pair when there is none or it is about to expire.
 func (s *SessionToken) current(ctx context.Context) (*Session, uint64, error) {
+	if ctx == nil {
+		// The exchange runs in a goroutine of its own: a nil context
+		// there would panic where no caller can recover.
+		return nil, 0, errors.New("multiaccount: SessionToken: the context is nil")
+	}
 	s.mu.Lock()
 	now := time.Now
 	if s.now != nil {
@@ -335,7 +358,7 @@ func (s *SessionToken) run(ctx context.Context, fl *sessionFlight) {
 	// write into that caller's CaptureResponse destination.
 	ctx, cancel := context.WithTimeout(withoutCapture(context.WithoutCancel(ctx)), sessionExchangeTimeout)
 	defer cancel()
-	sess, err := s.exchange(ctx, s.access, s.secret)
+	sess, err := s.safeExchange(ctx)
 	s.mu.Lock()
 	if err == nil && (sess == nil || sess.Token == "") {
 		err = errors.New("multiaccount: the token exchange returned no token")
@@ -349,6 +372,17 @@ func (s *SessionToken) run(ctx context.Context, fl *sessionFlight) {
 	fl.session, fl.err = sess, err
 	s.mu.Unlock()
 	close(fl.done)
+}
+
+// safeExchange runs the exchange, turning a panic into an error: it runs
+// in a goroutine the SDK started, where a panic would end the process.
+func (s *SessionToken) safeExchange(ctx context.Context) (sess *Session, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			sess, err = nil, fmt.Errorf("multiaccount: the token exchange failed: %v", p)
+		}
+	}()
+	return s.exchange(ctx, s.access, s.secret)
 }
 
 // invalidate drops the token of generation gen after the vendor refused it;

@@ -43,7 +43,7 @@ func BenchmarkRedactJSON(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = redactJSON(raw, voiceTelRedact...)
+		_ = redactJSON(raw, nil, voiceTelRedact...)
 	}
 }
 
@@ -52,7 +52,7 @@ func BenchmarkRedactJSONNothingToRedact(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = redactJSON(raw, voiceTelRedact...)
+		_ = redactJSON(raw, nil, voiceTelRedact...)
 	}
 }
 

@@ -3,6 +3,7 @@
 package multiaccount
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,6 +51,7 @@ type Client struct {
 	lease     time.Duration // how long a limit slot is held at most
 	limitHost string        // canonical server, for limit keys
 	windows   sync.Map      // request path -> Window, so a reserve builds no key
+	attempt   time.Duration
 }
 
 // NewClient returns a Client for the provider. It validates the options and
@@ -61,7 +63,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	s := settings{maxBody: DefaultMaxResponseBytes, clock: realClock{}}
+	s := settings{maxBody: DefaultMaxResponseBytes, clock: realClock{}, attempt: DefaultAttemptTimeout}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -93,6 +95,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		store:     defaultStore,
 		lease:     DefaultLimitLease,
 		limitHost: limitHost(base),
+		attempt:   s.attempt,
 	}
 	if s.store != nil {
 		c.store = s.store
@@ -128,14 +131,40 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// Provider returns the name of the client's vendor, e.g. "VoiceTel".
-func (c *Client) Provider() string { return c.v.name() }
+// Provider returns the name of the client's vendor, e.g. "VoiceTel" ("" for
+// a Client not made by NewClient).
+func (c *Client) Provider() string {
+	if c == nil || c.v == nil {
+		return ""
+	}
+	return c.v.name()
+}
 
 // BaseURL returns the base URL requests are sent to.
-func (c *Client) BaseURL() string { return c.base.String() }
+func (c *Client) BaseURL() string {
+	if c == nil || c.base == nil {
+		return ""
+	}
+	return c.base.String()
+}
+
+// ready refuses, before any I/O, a call on a Client not made by NewClient
+// (the zero Client, a nil one, or a zero service) and a nil context.
+func (c *Client) ready(ctx context.Context, op string) error {
+	if c == nil || c.v == nil || c.http == nil || c.base == nil {
+		return invalid(op, "Client", "is not initialised: create it with NewClient")
+	}
+	if ctx == nil {
+		return invalid(op, "ctx", "is nil")
+	}
+	return nil
+}
 
 // String describes the client without its credentials.
 func (c *Client) String() string {
+	if c == nil || c.v == nil || c.base == nil {
+		return "multiaccount.Client{uninitialised: use NewClient}"
+	}
 	a := "none"
 	if c.auth != nil {
 		a = authName(c.auth)

@@ -46,8 +46,14 @@ func marshalJSON(v any) ([]byte, error) {
 // malformed reports an answer that cannot be read as the operation's
 // result. Vendor mappings give only the reason and cause; the core fills
 // operation, provider and status from the response.
+// The cause passes the scrubber: a decoder's error may quote the body.
 func (resp *response) malformed(reason string, err error) *DecodeError {
-	return &DecodeError{Operation: resp.op, Provider: resp.provider, StatusCode: resp.status, Reason: reason, Err: err}
+	var secrets []string
+	if resp.c != nil {
+		secrets = resp.c.secrets(resp.req)
+	}
+	return &DecodeError{Operation: resp.op, Provider: resp.provider, StatusCode: resp.status,
+		Reason: outsideText(reason, secrets, maxMessageLen), Err: scrubChain(err, secrets)}
 }
 
 // decodeItems decodes each of raws as a T and normalises it with norm (which
@@ -87,6 +93,12 @@ func decodeItem[T, R any](resp *response, item string, raw json.RawMessage, norm
 	return norm(v, raw), nil
 }
 
+// withClient binds a normaliser to the Client whose credentials it
+// redacts from Raw.
+func withClient[T, R any](c *Client, norm func(T, *Client, json.RawMessage) R) func(T, json.RawMessage) R {
+	return func(v T, raw json.RawMessage) R { return norm(v, c, raw) }
+}
+
 // decodeItemList decodes a JSON array of items and each item, as
 // decodeItems does; a body that is not an array is a *DecodeError too.
 func decodeItemList[T, R any](resp *response, item string, list json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
@@ -109,12 +121,24 @@ func (c *Client) callKey(ctx context.Context, r *request, field, label string, r
 	if json.Unmarshal(out[field], &key) != nil || key == "" {
 		return nil, resp.malformed("no "+field+" in the answer", nil)
 	}
-	return &APIKey{Key: Secret(key), Label: label, Raw: redactJSON(resp.body, redact...)}, nil
+	return &APIKey{Key: Secret(key), Label: label, Raw: c.redactRaw(resp.body, redact...)}, nil
 }
 
 // decode unmarshals a response body into v, or returns a *DecodeError that
-// names the operation. It never quotes the body.
+// names the operation. Its texts pass the scrubber: a decoder's error may
+// quote the body.
 func (c *Client) decode(op string, resp *response, v any) error {
+	err := c.decodeRaw(op, resp, v)
+	var de *DecodeError
+	if errors.As(err, &de) {
+		secrets := c.secrets(resp.req)
+		de.Reason = outsideText(de.Reason, secrets, maxMessageLen)
+		de.Err = scrubChain(de.Err, secrets)
+	}
+	return err
+}
+
+func (c *Client) decodeRaw(op string, resp *response, v any) error {
 	if len(bytes.TrimSpace(resp.body)) == 0 {
 		return &DecodeError{Operation: op, Provider: c.v.name(), StatusCode: resp.status, Reason: "empty body"}
 	}
@@ -155,7 +179,7 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	default:
 		var n json.Number
 		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("want a string or number, got %.20s", b)
+			return fmt.Errorf("want a string or number, got %s", jsonKind(b))
 		}
 		*s = flexString(n.String())
 	}
@@ -179,7 +203,7 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		f, ferr := strconv.ParseFloat(string(s), 64)
 		if ferr != nil || f != float64(int64(f)) {
-			return fmt.Errorf("want an integer, got %.20q", string(s))
+			return errors.New("want an integer, got another string")
 		}
 		v = int64(f)
 	}
@@ -201,8 +225,25 @@ func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil {
-		return fmt.Errorf("want a number, got %.20q", string(s))
+		return errors.New("want a number, got another string")
 	}
 	*f = flexFloat(v)
 	return nil
+}
+
+// jsonKind names the kind of a JSON value without quoting it: the lenient
+// decoders' errors must not carry body bytes.
+func jsonKind(b []byte) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "an invalid value"
 }

@@ -91,6 +91,9 @@ func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 // What v receives is the vendor's answer as it is: unlike the services'
 // Raw fields, credentials the vendor returns are not redacted in it.
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
+	if err := c.ready(ctx, "Client.Do"); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return nil, invalid("Client.Do", "req", "is nil; build it with NewRequest")
 	}
@@ -172,13 +175,14 @@ func (c *Client) capture(ctx context.Context, r *request, status int, h http.Hea
 		return
 	}
 	out := make(http.Header, len(h))
+	secrets := c.secrets(r)
 	for k, vs := range h {
 		if credentialHeader(k) {
 			continue
 		}
 		clean := make([]string, len(vs))
 		for i, v := range vs {
-			clean[i] = c.scrub(r, v)
+			clean[i] = scrubText(v, secrets)
 		}
 		out[k] = clean
 	}

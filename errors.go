@@ -302,12 +302,16 @@ func kindForStatus(status int) error {
 // broken server cannot make error strings arbitrarily large.
 const maxMessageLen = 512
 
-// excerpt returns a bounded, single-line, printable prefix of s.
-func excerpt(s string) string {
+// excerpt returns a single-line, printable prefix of s of about max bytes.
+// Text from outside is scrubbed before it is cut (outsideText).
+func excerpt(s string) string { return excerptN(s, maxMessageLen) }
+
+// excerptN is excerpt with a bound of about max bytes.
+func excerptN(s string, max int) string {
 	s = strings.TrimSpace(s)
 	var b strings.Builder
 	for _, r := range s {
-		if b.Len() >= maxMessageLen {
+		if b.Len() >= max {
 			b.WriteString("…")
 			break
 		}
@@ -319,29 +323,33 @@ func excerpt(s string) string {
 	return b.String()
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or HTTP-date form.
+// maxServerWait is the one bound on a wait the server dictates, whatever
+// its form (Retry-After in seconds or as an HTTP date): a hostile or
+// broken server cannot lock an endpoint for longer than a day.
+const maxServerWait = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header in seconds or HTTP-date form,
+// bounded by maxServerWait in both.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
+	var d time.Duration
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if s < 0 {
 			return 0, false
 		}
-		if s > int64(24*time.Hour/time.Second) {
-			s = int64(24 * time.Hour / time.Second)
+		d = maxServerWait
+		if s < int64(maxServerWait/time.Second) {
+			d = time.Duration(s) * time.Second
 		}
-		return time.Duration(s) * time.Second, true
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now) // saturates rather than overflows
+	} else {
+		return 0, false
 	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
+	return min(max(d, 0), maxServerWait), true
 }
 
 // ChunkError reports a failed request of an operation sent in chunks

@@ -117,8 +117,11 @@ type scenario struct {
 	handler func(w http.ResponseWriter, r *http.Request, ok []byte)
 	// closed: no server at all (connection refused).
 	closed bool
-	// timeout is the inner client's per-attempt timeout (0: none).
-	timeout time.Duration
+	// stall, when set, does its part of the answer and then the server
+	// holds the request: the attempt's timeout fires on that event (the
+	// server has seen the attempt), not on a real timer that could fire
+	// before the server's handler runs on a loaded machine.
+	stall func(w http.ResponseWriter, ok []byte)
 	// maxBody caps the response (0: default).
 	maxBody int64
 	// attempts the server must see, per class.
@@ -159,6 +162,13 @@ func TestFaultMatrix(t *testing.T) {
 		var ne *NetworkError
 		if !errors.As(err, &ne) {
 			t.Fatalf("err = %T %v, want *NetworkError", err, err)
+		}
+	}
+	isTimeout := func(t *testing.T, err error) {
+		isNetwork(t, err)
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("err = %v, want a net.Error timeout", err)
 		}
 	}
 	isAPI := func(status int, sentinel error) func(*testing.T, error) {
@@ -210,22 +220,13 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "502", handler: jsonAnswer(502, `{}`), attempts: retried, check: isAPI(502, nil)},
 		{name: "503", handler: jsonAnswer(503, `{}`), attempts: retried, check: isAPI(503, nil)},
 		{name: "504", handler: jsonAnswer(504, `{}`), attempts: retried, check: isAPI(504, nil)},
-		{name: "headers slower than the timeout", timeout: 100 * time.Millisecond, handler: func(w http.ResponseWriter, r *http.Request, _ []byte) {
-			select {
-			case <-blockForever:
-			case <-r.Context().Done():
-			}
-		}, attempts: retried, check: isNetwork},
-		{name: "body stalls", timeout: 100 * time.Millisecond, handler: func(w http.ResponseWriter, r *http.Request, ok []byte) {
+		{name: "headers slower than the timeout", stall: func(http.ResponseWriter, []byte) {}, attempts: retried, check: isTimeout},
+		{name: "body stalls", stall: func(w http.ResponseWriter, ok []byte) {
 			w.Header().Set("Content-Length", fmt.Sprint(len(ok)))
 			w.WriteHeader(200)
 			_, _ = w.Write(ok[:5])
 			w.(http.Flusher).Flush()
-			select {
-			case <-blockForever:
-			case <-r.Context().Done():
-			}
-		}, attempts: retried, check: isNetwork},
+		}, attempts: retried, check: isTimeout},
 		{name: "truncated JSON", handler: func(w http.ResponseWriter, r *http.Request, ok []byte) {
 			jsonAnswer(200, string(ok[:len(ok)/2]))(w, r, ok)
 		}, attempts: once, check: isDecode},
@@ -249,12 +250,25 @@ func TestFaultMatrix(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					ran++
 					var attempts atomic.Int32
+					stalled := make(chan struct{})
 					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						attempts.Add(1)
 						// Consume the body: only then does the server notice
 						// a client that gives up, and end r.Context().
 						_, _ = io.Copy(io.Discard, r.Body)
-						sc.handler(w, r, v.ok[class])
+						if sc.stall == nil {
+							sc.handler(w, r, v.ok[class])
+							return
+						}
+						sc.stall(w, v.ok[class])
+						select {
+						case stalled <- struct{}{}:
+						case <-r.Context().Done():
+						}
+						select {
+						case <-blockForever:
+						case <-r.Context().Done():
+						}
 					}))
 					base := srv.URL
 					if sc.closed {
@@ -264,7 +278,7 @@ func TestFaultMatrix(t *testing.T) {
 					}
 					opts := []Option{WithAuth(v.auth), WithBaseURL(base), withPrivateLimiters(),
 						WithRetry(RetryPolicy{MaxRetries: matrixRetries, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: time.Minute}),
-						WithHTTPClient(&http.Client{Timeout: sc.timeout})}
+						WithHTTPClient(&http.Client{Transport: &timeoutOnEvent{next: http.DefaultTransport, fire: stalled}})}
 					if sc.maxBody > 0 {
 						opts = append(opts, WithMaxResponseBytes(sc.maxBody))
 					}
@@ -365,4 +379,68 @@ func TestFaultMatrixCancellation(t *testing.T) {
 			t.Errorf("attempts = %d, want 6", attempts.Load())
 		}
 	})
+}
+
+// timeoutOnEvent is a per-attempt timeout driven by an event instead of a
+// timer: when fire delivers, the attempt in progress (waiting for headers
+// or reading the body) ends with a timeout error, as http.Client.Timeout
+// would end it.
+type timeoutOnEvent struct {
+	next http.RoundTripper
+	fire <-chan struct{}
+}
+
+// errEventTimeout is the net.Error an attempt ends with.
+var errEventTimeout error = &eventTimeoutError{}
+
+type eventTimeoutError struct{}
+
+func (*eventTimeoutError) Error() string   { return "attempt timed out (test event)" }
+func (*eventTimeoutError) Timeout() bool   { return true }
+func (*eventTimeoutError) Temporary() bool { return false }
+
+func (t *timeoutOnEvent) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	done := make(chan struct{})
+	var once sync.Once
+	end := func() { once.Do(func() { close(done); cancel() }) }
+	go func() {
+		select {
+		case <-t.fire:
+			cancel()
+		case <-done:
+		}
+	}()
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		fired := ctx.Err() != nil && req.Context().Err() == nil
+		end()
+		if fired {
+			return nil, errEventTimeout
+		}
+		return nil, err
+	}
+	resp.Body = &eventBody{ReadCloser: resp.Body, ctx: ctx, parent: req.Context(), end: end}
+	return resp, nil
+}
+
+// eventBody reports a read cut by the event as a timeout.
+type eventBody struct {
+	io.ReadCloser
+	ctx, parent context.Context
+	end         func()
+}
+
+func (b *eventBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && b.ctx.Err() != nil && b.parent.Err() == nil {
+		err = errEventTimeout
+	}
+	return n, err
+}
+
+func (b *eventBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.end()
+	return err
 }

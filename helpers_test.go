@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,15 +48,23 @@ var fastRetry = RetryPolicy{MaxRetries: 3, MinWait: time.Microsecond, MaxWait: 1
 
 var hostSafe = regexp.MustCompile(`[^a-z0-9]+`)
 
-// testBaseURL is a host unique to the test, so that the process-wide
-// limiters of one test never see another's requests.
+// testBaseURL is a host unique to the test and to this run of it, so that
+// the process-wide limiters of one test never see another's requests, nor
+// those of the same test's earlier run under -count.
 func testBaseURL(t *testing.T) string {
 	name := hostSafe.ReplaceAllString(strings.ToLower(t.Name()), "-")
-	if len(name) > 60 {
-		name = name[len(name)-60:]
+	if len(name) > 50 {
+		name = name[len(name)-50:]
 	}
-	return "https://" + strings.Trim(name, "-") + ".example.test"
+	id, _ := testRuns.LoadOrStore(t, testRunSeq.Add(1))
+	return fmt.Sprintf("https://%s-r%d.example.test", strings.Trim(name, "-"), id)
 }
+
+// testRuns numbers each *testing.T (one per test per run) for testBaseURL.
+var (
+	testRuns   sync.Map
+	testRunSeq atomic.Int64
+)
 
 // mockClient builds a Client whose inner transport is an httpmock
 // MockTransport, so retries, limits and auth all run. An unmatched request

@@ -29,6 +29,7 @@ type settings struct {
 	rateLimited bool
 	store       LimitStore
 	lease       time.Duration
+	attempt     time.Duration
 }
 
 // WithAuth sets the credentials. Providers say which authenticators their
@@ -50,9 +51,29 @@ func WithBaseURL(u string) Option {
 	return func(s *settings) error { s.baseURL = u; return nil }
 }
 
+// DefaultAttemptTimeout bounds each HTTP attempt (connection, headers and
+// body) unless WithAttemptTimeout or WithHTTPClient's Timeout says
+// otherwise, so that a call without a deadline cannot block forever on a
+// server that stalls after accepting. Retries get a fresh bound each.
+const DefaultAttemptTimeout = 80 * time.Second
+
+// WithAttemptTimeout replaces DefaultAttemptTimeout. A Timeout set on the
+// client given to WithHTTPClient stays in charge. A context deadline bounds
+// the whole call, retries included, on top of it.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return invalid("NewClient", "WithAttemptTimeout", "must be positive")
+		}
+		s.attempt = d
+		return nil
+	}
+}
+
 // WithHTTPClient sets the inner HTTP client. Retries, rate limits and
 // authentication still apply on top of it; its Transport is used for each
-// attempt and its Timeout bounds each attempt.
+// attempt and its Timeout, when set, bounds each attempt (in place of
+// WithAttemptTimeout and DefaultAttemptTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {

@@ -63,6 +63,10 @@ type response struct {
 	body   []byte
 
 	op, provider string // what answered, for the errors it decodes into
+	// c and req give the credentials scrubbed from decode errors; either
+	// may be nil.
+	c   *Client
+	req *request
 }
 
 // newJSONRequest builds a request with a JSON body.
@@ -125,7 +129,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) (*response, erro
 func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	r := st.r
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, c.contextError(r.op, err)
 	}
 	u := c.base.String() + r.path
 	if len(r.query) > 0 {
@@ -157,7 +161,7 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 		return nil, c.transportError(ctx, r, err)
 	}
 	c.capture(ctx, r, hresp.StatusCode, hresp.Header)
-	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b, op: r.op, provider: c.v.name()}
+	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b, op: r.op, provider: c.v.name(), c: c, req: r}
 	if err := c.check(r, resp); err != nil {
 		return nil, err
 	}
@@ -171,12 +175,14 @@ func (c *Client) check(r *request, resp *response) error {
 		return nil
 	}
 	if apiErr == nil {
-		apiErr = &APIError{StatusCode: resp.status, Message: excerpt(http.StatusText(resp.status))}
+		apiErr = &APIError{StatusCode: resp.status, Message: http.StatusText(resp.status)}
 		if looksLikeText(resp.body) {
-			apiErr.Message = excerpt(string(resp.body))
+			apiErr.Message = string(resp.body)
 		}
 	}
-	apiErr.Message = excerpt(c.scrub(r, apiErr.Message))
+	secrets := c.secrets(r)
+	apiErr.Message = outsideText(apiErr.Message, secrets, maxMessageLen)
+	apiErr.Code = outsideText(apiErr.Code, secrets, maxCodeLen)
 	apiErr.Operation, apiErr.Provider = r.op, c.v.name()
 	if apiErr.StatusCode == 0 {
 		apiErr.StatusCode = resp.status
@@ -196,6 +202,16 @@ func (c *Client) check(r *request, resp *response) error {
 		return &RateLimitError{RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path, api: apiErr}
 	}
 	return apiErr
+}
+
+// maxCodeLen bounds a vendor's error code kept in errors.
+const maxCodeLen = 64
+
+// outsideText is how a text from outside reaches an error: scrubbed first,
+// then cut to max bytes (the cut cannot leave part of a credential that is
+// already gone) and made single-line.
+func outsideText(s string, secrets []string, max int) string {
+	return excerptN(scrubText(s, secrets), max)
 }
 
 // looksLikeText reports whether a body is short readable text worth quoting
@@ -222,16 +238,30 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 		return ae.err
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("multiaccount: %s %s: %w", c.v.name(), r.op, ctxErr)
+		return c.contextError(r.op, ctxErr)
 	}
-	if errors.Is(err, errBodyTooLarge) {
-		return &DecodeError{Operation: r.op, Provider: c.v.name(),
+	var tl *bodyTooLargeError
+	if errors.As(err, &tl) {
+		return &DecodeError{Operation: r.op, Provider: c.v.name(), StatusCode: tl.status,
 			Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
 	}
 	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: c.scrubErr(r, redactErr(err))}
 }
 
 var errBodyTooLarge = errors.New("response body too large")
+
+// bodyTooLargeError is errBodyTooLarge with the status of the answer.
+type bodyTooLargeError struct{ status int }
+
+func (e *bodyTooLargeError) Error() string { return errBodyTooLarge.Error() }
+
+func (e *bodyTooLargeError) Is(target error) bool { return target == errBodyTooLarge }
+
+// contextError names the call that the context ended; errors.Is still
+// finds context.Canceled or context.DeadlineExceeded.
+func (c *Client) contextError(op string, err error) error {
+	return fmt.Errorf("%s%w", errPrefix(c.Provider(), op), err)
+}
 
 // readBounded reads all of r, failing past max bytes.
 func readBounded(r io.Reader, max int64) ([]byte, error) {
@@ -331,6 +361,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		var b []byte
 		b, err = readBounded(resp.Body, c.maxBody)
 		resp.Body.Close()
+		if errors.Is(err, errBodyTooLarge) {
+			err = &bodyTooLargeError{status: resp.StatusCode}
+		}
 		if err != nil {
 			resp = nil
 		} else {

@@ -8,6 +8,14 @@ import (
 // RecordsService reads call records and charges.
 type RecordsService struct{ c *Client }
 
+// client is the service's Client, nil for a nil service.
+func (s *RecordsService) client() *Client {
+	if s == nil {
+		return nil
+	}
+	return s.c
+}
+
 // CallsPage returns one page of call records and the cursor of the next:
 // q.Cursor "" asks for the first page, and a page's NextCursor, stored and
 // passed back later, resumes where it stopped (a daily job can checkpoint
@@ -17,6 +25,9 @@ type RecordsService struct{ c *Client }
 // account, every record in one page; 6 requests per hour per IP address).
 // Errors name the operation "Records.Calls".
 func (s *RecordsService) CallsPage(ctx context.Context, q *CallQuery) (*CallPage, error) {
+	if err := s.client().ready(ctx, "Records.Calls"); err != nil {
+		return nil, err
+	}
 	var query CallQuery
 	if q != nil {
 		query = *q
@@ -35,14 +46,17 @@ func (s *RecordsService) CallsPage(ctx context.Context, q *CallQuery) (*CallPage
 // it is ""), fetching pages lazily with CallsPage: breaking out of the loop
 // sends no further request. A failure is yielded once, as the last element.
 func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*CallRecord, error] {
+	if err := s.client().ready(ctx, "Records.Calls"); err != nil {
+		return failedSeq[*CallRecord](err)
+	}
 	var query CallQuery
 	if q != nil {
 		query = *q
 	}
 	if err := checkCallQuery(query); err != nil {
-		return func(yield func(*CallRecord, error) bool) { yield(nil, s.c.named(err)) }
+		return failedSeq[*CallRecord](s.c.named(err))
 	}
-	return paginate(s.c, "Records.Calls", query.Cursor, func(cursor string) ([]*CallRecord, string, error) {
+	return paginate(s.c, "Records.Calls", query.Cursor, callKey, func(cursor string) ([]*CallRecord, string, error) {
 		query.Cursor = cursor
 		p, err := s.CallsPage(ctx, &query)
 		if err != nil {
@@ -50,6 +64,14 @@ func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*Cal
 		}
 		return p.Items, p.NextCursor, nil
 	})
+}
+
+// callKey identifies a call record for paginate.
+func callKey(r *CallRecord) string {
+	if r == nil {
+		return ""
+	}
+	return r.AccountID + "\x00" + r.ID + "\x00" + string(r.Raw)
 }
 
 func checkCallQuery(q CallQuery) error {
@@ -66,6 +88,9 @@ func checkCallQuery(q CallQuery) error {
 // service, and their total. Offered by VoiceTel (6 requests per hour per
 // IP address).
 func (s *RecordsService) RecurringCharges(ctx context.Context) (*Charges, error) {
+	if err := s.client().ready(ctx, "Records.RecurringCharges"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.recurringCharges(ctx, s.c)
 	return v, s.c.named(err)
 }

@@ -22,10 +22,12 @@ import (
 //   - Operations that create, bill or exchange credentials are never sent
 //     twice, except when the request provably never left the machine (the
 //     connection could not be dialled) or the server answered 429 (it did
-//     not act on the request).
+//     not act on the request). A redirect answer to such an operation is
+//     not followed (a 307 or 308 would resend it): it is an *APIError.
 //   - A Retry-After header (seconds or HTTP date) is honoured when it is at
 //     most MaxRetryAfter; a longer one ends the call at once with the error,
-//     it is never slept on.
+//     it is never slept on. Whatever its form, a server-dictated wait counts
+//     as at most 24 hours (it blocks a rate-limited endpoint no longer).
 //   - Otherwise waits grow exponentially from MinWait to MaxWait with full
 //     jitter (a random wait between 0 and the exponential bound).
 //   - A cancelled context ends every wait at once.
@@ -90,6 +92,10 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 		cp := *inner
 		hc = &cp
 	}
+	if hc.Timeout == 0 {
+		// No call may block forever on a server that stalls.
+		hc.Timeout = c.attempt
+	}
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -100,6 +106,12 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 	userCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !c.sameOrigin(req.URL) {
+			return http.ErrUseLastResponse
+		}
+		// A redirect is a second send: a 307 or 308 resends the body. An
+		// operation that must not be sent twice gets the 3xx answer, which
+		// check turns into an *APIError.
+		if st, _ := req.Context().Value(callStateKey{}).(*callState); st != nil && !st.r.repeatable {
 			return http.ErrUseLastResponse
 		}
 		if userCheck != nil {

@@ -12,10 +12,38 @@ import (
 // CallTrackingMetrics accounts and VoiceTel sub-accounts (create only).
 type SubAccountsService struct{ c *Client }
 
+// client is the service's Client, nil for a nil service.
+func (s *SubAccountsService) client() *Client {
+	if s == nil {
+		return nil
+	}
+	return s.c
+}
+
+// userKey identifies a user for paginate, as subAccountKey does a
+// sub-account.
+func userKey(u *User) string {
+	if u == nil {
+		return ""
+	}
+	return u.ID + "\x00" + string(u.Raw)
+}
+
+// subAccountKey identifies a sub-account for paginate.
+func subAccountKey(sa *SubAccount) string {
+	if sa == nil {
+		return ""
+	}
+	return sa.ID + "\x00" + string(sa.Raw)
+}
+
 // List returns one page of sub-accounts; nil opts asks for the first page
 // at the vendor's default size. Offered by Kaleyra, SerwerSMS, Woodpecker
 // and CallTrackingMetrics.
 func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubAccountPage, error) {
+	if err := s.client().ready(ctx, "SubAccounts.List"); err != nil {
+		return nil, err
+	}
 	var o ListOptions
 	if opts != nil {
 		o = *opts
@@ -38,11 +66,14 @@ type activeFilter interface{ filtersActive() }
 // of the loop sends no further request. A failure is yielded once, as the
 // last element.
 func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*SubAccount, error] {
+	if err := s.client().ready(ctx, "SubAccounts.All"); err != nil {
+		return failedSeq[*SubAccount](err)
+	}
 	var o ListOptions
 	if opts != nil {
 		o = *opts
 	}
-	return paginate(s.c, "SubAccounts.All", o.Cursor, func(cursor string) ([]*SubAccount, string, error) {
+	return paginate(s.c, "SubAccounts.All", o.Cursor, subAccountKey, func(cursor string) ([]*SubAccount, string, error) {
 		o.Cursor = cursor
 		p, err := s.List(ctx, &o)
 		if err != nil {
@@ -55,6 +86,9 @@ func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Se
 // Get returns one sub-account. Offered by Kaleyra, SerwerSMS, Woodpecker
 // (from the companies list) and CallTrackingMetrics.
 func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Get"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.getSubAccount(ctx, s.c, id)
 	return v, s.c.named(err)
 }
@@ -68,6 +102,9 @@ func (s *SubAccountsService) Get(ctx context.Context, id string) (*SubAccount, e
 // answer without the new id: the returned SubAccount's ID is then empty and
 // List finds it by Username.
 func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (*SubAccount, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Create"); err != nil {
+		return nil, err
+	}
 	if in == nil {
 		return nil, s.c.named(invalid("SubAccounts.Create", "in", "is nil"))
 	}
@@ -87,6 +124,9 @@ func (s *SubAccountsService) Create(ctx context.Context, in *SubAccountCreate) (
 // the caller must list them (SubAccounts.All) before trying again.
 func (s *SubAccountsService) CreateBatch(ctx context.Context, in []*SubAccountCreate) ([]*SubAccount, error) {
 	const op = "SubAccounts.CreateBatch"
+	if err := s.client().ready(ctx, op); err != nil {
+		return nil, err
+	}
 	if len(in) == 0 {
 		return nil, s.c.named(invalid(op, "in", "is empty"))
 	}
@@ -106,6 +146,9 @@ func (s *SubAccountsService) CreateBatch(ctx context.Context, in []*SubAccountCr
 // balance with Get before trying again. Offered by Kaleyra ("assigned"
 // sub-accounts).
 func (s *SubAccountsService) Recharge(ctx context.Context, id string, amount float64) (*Recharge, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Recharge"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.recharge(ctx, s.c, id, amount)
 	return v, s.c.named(err)
 }
@@ -114,6 +157,9 @@ func (s *SubAccountsService) Recharge(ctx context.Context, id string, amount flo
 // for the first page. Offered by Woodpecker v2 (a company's users, 50 a
 // page; PageSize is not the vendor's to choose and must be 0).
 func (s *SubAccountsService) Users(ctx context.Context, id string, opts *ListOptions) (*UserPage, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Users"); err != nil {
+		return nil, err
+	}
 	var o ListOptions
 	if opts != nil {
 		o = *opts
@@ -125,11 +171,14 @@ func (s *SubAccountsService) Users(ctx context.Context, id string, opts *ListOpt
 // AllUsers iterates over every user of sub-account id, fetching pages
 // lazily, as All does for sub-accounts.
 func (s *SubAccountsService) AllUsers(ctx context.Context, id string, opts *ListOptions) iter.Seq2[*User, error] {
+	if err := s.client().ready(ctx, "SubAccounts.AllUsers"); err != nil {
+		return failedSeq[*User](err)
+	}
 	var o ListOptions
 	if opts != nil {
 		o = *opts
 	}
-	return paginate(s.c, "SubAccounts.AllUsers", o.Cursor, func(cursor string) ([]*User, string, error) {
+	return paginate(s.c, "SubAccounts.AllUsers", o.Cursor, userKey, func(cursor string) ([]*User, string, error) {
 		o.Cursor = cursor
 		p, err := s.Users(ctx, id, &o)
 		if err != nil {
@@ -143,6 +192,9 @@ func (s *SubAccountsService) AllUsers(ctx context.Context, id string, opts *List
 // by Kaleyra, which documents Name, CreditAmount and LowBalanceAlert; a set
 // Email or Status gives a *ValidationError before any I/O.
 func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccountUpdate) (*SubAccount, error) {
+	if err := s.client().ready(ctx, "SubAccounts.Update"); err != nil {
+		return nil, err
+	}
 	if u == nil {
 		return nil, s.c.named(invalid("SubAccounts.Update", "u", "is nil"))
 	}
@@ -152,28 +204,59 @@ func (s *SubAccountsService) Update(ctx context.Context, id string, u *SubAccoun
 
 // Delete removes a sub-account. Offered by Kaleyra and SerwerSMS.
 func (s *SubAccountsService) Delete(ctx context.Context, id string) error {
+	if err := s.client().ready(ctx, "SubAccounts.Delete"); err != nil {
+		return err
+	}
 	return s.c.named(s.c.v.deleteSubAccount(ctx, s.c, id))
 }
 
 // SetLimit sets a sub-account's message limit for one message type.
 // Offered by SerwerSMS.
 func (s *SubAccountsService) SetLimit(ctx context.Context, id string, l MessageLimit) error {
+	if err := s.client().ready(ctx, "SubAccounts.SetLimit"); err != nil {
+		return err
+	}
 	return s.c.named(s.c.v.setLimit(ctx, s.c, id, l))
 }
 
-// errNoProgress ends an iteration whose vendor returned the same page again.
+// errNoProgress ends an iteration whose vendor returned a page that makes
+// no progress.
 var errNoProgress = errors.New("the vendor returned a page that makes no progress")
 
-// paginate turns a page fetcher into a lazy iterator. A page that returns
-// a next cursor but no items, or the cursor it was given, ends the
-// iteration with an error instead of looping forever.
-func paginate[T any](c *Client, op, cursor string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+// failedSeq is an iteration that yields err and ends.
+func failedSeq[T any](err error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		yield(zero, err)
+	}
+}
+
+// paginate turns a page fetcher into a lazy iterator. A page that makes no
+// progress ends the iteration with a *DecodeError instead of looping
+// forever: one that returns a cursor already visited, or a next cursor
+// with no item not seen before (a server that ignores the page or offset
+// and claims a huge total repeats its first page). key identifies an
+// item. At most one page of repeats is fetched.
+func paginate[T any](c *Client, op, cursor string, key func(T) string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		seen := map[string]bool{}
+		visited := map[string]bool{cursor: true}
 		for {
 			items, next, err := fetch(cursor)
 			if err != nil {
 				yield(zero, err)
+				return
+			}
+			fresh := 0
+			for _, it := range items {
+				if k := key(it); !seen[k] {
+					seen[k] = true
+					fresh++
+				}
+			}
+			if next != "" && (fresh == 0 || visited[next]) {
+				yield(zero, &DecodeError{Operation: op, Provider: c.Provider(), Reason: "pagination stalled: the vendor repeated a page or a cursor", Err: errNoProgress})
 				return
 			}
 			for _, it := range items {
@@ -184,10 +267,7 @@ func paginate[T any](c *Client, op, cursor string, fetch func(cursor string) ([]
 			if next == "" {
 				return
 			}
-			if next == cursor || len(items) == 0 {
-				yield(zero, &DecodeError{Operation: op, Provider: c.v.name(), Reason: "pagination stalled", Err: errNoProgress})
-				return
-			}
+			visited[next] = true
 			cursor = next
 		}
 	}

@@ -22,14 +22,13 @@ func pathSegment(op, field, id string) (string, error) {
 	switch {
 	case id == "":
 		return "", invalid(op, field, "is empty")
-	case id == "." || id == "..":
-		return "", invalid(op, field, "must not be a dot segment")
 	case len(id) > 256:
 		return "", invalid(op, field, "is longer than 256 bytes")
-	case !utf8.ValidString(id):
-		return "", invalid(op, field, "is not valid UTF-8")
-	case strings.IndexFunc(id, unicode.IsControl) >= 0:
-		return "", invalid(op, field, "contains a control character")
+	case id == "." || id == "..":
+		return "", invalid(op, field, "must not be a dot segment")
+	}
+	if err := checkText(op, field, id, 0); err != nil {
+		return "", err
 	}
 	return url.PathEscape(id), nil
 }
@@ -43,8 +42,12 @@ func requiredText(op, field, s, hint string, maxLen int) error {
 	return checkText(op, field, s, maxLen)
 }
 
-// checkText refuses strings a vendor cannot take: invalid UTF-8 or control
-// characters (which could smuggle line breaks into forms and logs).
+// checkText is the one rule for a string the caller gives (a value, an ID
+// or a map key): it refuses what a vendor cannot take or a user cannot
+// see: invalid UTF-8, control characters (which could smuggle line breaks
+// into forms and logs), more than maxLen characters (0: no limit) and a
+// blank value (only spaces or invisible characters: not "present"). The
+// error never quotes the value.
 func checkText(op, field, s string, maxLen int) error {
 	if !utf8.ValidString(s) {
 		return invalid(op, field, "is not valid UTF-8")
@@ -55,7 +58,20 @@ func checkText(op, field, s string, maxLen int) error {
 	if maxLen > 0 && utf8.RuneCountInString(s) > maxLen {
 		return invalid(op, field, fmt.Sprintf("is longer than %d characters", maxLen))
 	}
+	if s != "" && strings.IndexFunc(s, visible) < 0 {
+		return invalid(op, field, "is blank: only spaces or invisible characters")
+	}
 	return nil
+}
+
+// visible reports whether r shows: not a space, not a format character
+// (zero-width space and joiners, BOM) and not one of the blank letters.
+func visible(r rune) bool {
+	switch r {
+	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
+		return false
+	}
+	return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r)
 }
 
 // checkEmail refuses an address that is not a plain addr-spec.

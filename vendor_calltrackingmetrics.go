@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -94,7 +95,7 @@ func (callTrackingMetrics) parseError(status int, body []byte) *APIError {
 	if !failed {
 		return nil
 	}
-	e := &APIError{StatusCode: status, Message: excerpt(msg)}
+	e := &APIError{StatusCode: status, Message: msg}
 	if status < 400 && env.Success != nil && !*env.Success {
 		e.kind = ErrUnauthorized // the authentication endpoint refusing the pair
 	}
@@ -140,6 +141,9 @@ func (v callTrackingMetrics) session(ctx context.Context, c *Client) (*Session, 
 	if st := sessionOf(cr); st != nil {
 		s, _, err := st.current(ctx)
 		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return nil, c.contextError("Agency.Session", err)
+			}
 			return nil, err
 		}
 		cp := *s
@@ -215,8 +219,8 @@ type ctmAccount struct {
 	} `json:"balance"`
 }
 
-func (a ctmAccount) normalize(raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: redactJSON(raw, ctmRedact...)}
+func (a ctmAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
+	sa := &SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: c.redactRaw(raw, ctmRedact...)}
 	if a.Balance != nil && a.Balance.Cents != nil {
 		b := float64(*a.Balance.Cents) / 100
 		sa.Balance = &b
@@ -252,7 +256,7 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 	if err := c.decode(op, resp, &out); err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "account", out.Accounts, ctmAccount.normalize)
+	items, err := decodeItems(resp, "account", out.Accounts, withClient(c, ctmAccount.normalize))
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +293,7 @@ func (v callTrackingMetrics) getSubAccount(ctx context.Context, c *Client, id st
 	if a.ID == "" {
 		return nil, resp.malformed("no account id in the answer", nil)
 	}
-	return a.normalize(raw), nil
+	return a.normalize(c, raw), nil
 }
 
 type ctmCall struct {
@@ -409,7 +413,7 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 	recs, err := decodeItemsChecked(resp, "call", out.Calls, func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
-			Raw: redactJSON(raw, ctmRedact...)}
+			Raw: c.redactRaw(raw, ctmRedact...)}
 		if rec.AccountID == "" {
 			rec.AccountID = id
 		}
@@ -487,5 +491,5 @@ func (v callTrackingMetrics) createSubAccount(ctx context.Context, c *Client, in
 	if name == "" {
 		name = in.Name
 	}
-	return &SubAccount{ID: string(out.ID), Name: name, Raw: redactJSON(resp.body, ctmRedact...)}, nil
+	return &SubAccount{ID: string(out.ID), Name: name, Raw: c.redactRaw(resp.body, ctmRedact...)}, nil
 }

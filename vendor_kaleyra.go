@@ -101,9 +101,9 @@ func (kaleyra) parseError(status int, body []byte) *APIError {
 	if !failed {
 		return nil
 	}
-	e := &APIError{StatusCode: status, Code: env.Code, Message: excerpt(env.Message + kaleyraDetails(env.Error))}
+	e := &APIError{StatusCode: status, Code: env.Code, Message: env.Message + kaleyraDetails(env.Error)}
 	if hint, ok := kaleyraHints[env.Code]; ok {
-		e.Message = excerpt(hint + " (" + e.Message + ")")
+		e.Message = hint + " (" + e.Message + ")"
 	}
 	switch {
 	case env.Code == "RBC422":
@@ -161,8 +161,8 @@ type kaleyraSubAccount struct {
 	Balance     *flexFloat `json:"balance"`
 }
 
-func (s kaleyraSubAccount) normalize(raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: redactJSON(raw, "api_key")}
+func (s kaleyraSubAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
+	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: c.redactRaw(raw, "api_key")}
 	if s.APIKey != "" {
 		sa.APIKeys = []APIKey{{Key: Secret(s.APIKey), Label: "api_key"}}
 	}
@@ -243,7 +243,7 @@ func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) 
 	if env.Offset != nil && int(*env.Offset) != offset {
 		return nil, resp.malformed("the vendor answered offset "+strconv.Itoa(int(*env.Offset))+" for offset "+strconv.Itoa(offset)+": paging would not progress", nil)
 	}
-	items, err := decodeItemList(resp, "sub-account", env.Data, kaleyraSubAccount.normalize)
+	items, err := decodeItemList(resp, "sub-account", env.Data, withClient(c, kaleyraSubAccount.normalize))
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func (k kaleyra) getSubAccount(ctx context.Context, c *Client, id string) (*SubA
 		return nil, &APIError{StatusCode: resp.status, Code: env.Code, Message: "no sub-account with that sid",
 			Operation: op, Provider: k.name(), kind: ErrNotFound}
 	}
-	return decodeItem(resp, "sub-account", raw, kaleyraSubAccount.normalize)
+	return decodeItem(resp, "sub-account", raw, withClient(c, kaleyraSubAccount.normalize))
 }
 
 // kaleyraCreditTypes are the vendor's subaccount_credit_type values.
@@ -374,7 +374,7 @@ func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, e
 	if !ok {
 		return nil, resp.malformed("no sub-account in data", nil)
 	}
-	return decodeItem(resp, "sub-account", raw, kaleyraSubAccount.normalize)
+	return decodeItem(resp, "sub-account", raw, withClient(c, kaleyraSubAccount.normalize))
 }
 
 func (k kaleyra) updateSubAccount(ctx context.Context, c *Client, id string, u *SubAccountUpdate) (*SubAccount, error) {
@@ -460,11 +460,11 @@ func (k kaleyra) recharge(ctx context.Context, c *Client, id string, amount floa
 	if err != nil {
 		return nil, err
 	}
-	out := &Recharge{SubAccountID: id, Amount: amount, Raw: redactJSON(resp.body, "api_key")}
+	out := &Recharge{SubAccountID: id, Amount: amount, Raw: c.redactRaw(resp.body, "api_key")}
 	// The answer's data is undocumented: an object (or an array of one)
 	// whose balance, when present, is the new balance.
 	if raw, ok := single(env.Data); ok {
-		out.Raw = redactJSON(raw, "api_key")
+		out.Raw = c.redactRaw(raw, "api_key")
 		var d struct {
 			Balance *flexFloat `json:"balance"`
 		}

@@ -103,7 +103,7 @@ func (serwerSMS) parseError(status int, body []byte) *APIError {
 		if hint, ok := serwerSMSHints[code]; ok {
 			msg = hint + " (" + msg + ")"
 		}
-		return &APIError{StatusCode: status, Code: code, Message: excerpt(msg), kind: serwerSMSKinds[code]}
+		return &APIError{StatusCode: status, Code: code, Message: msg, kind: serwerSMSKinds[code]}
 	case env.Success != nil && !*env.Success:
 		// The vendor's official clients' tests get this for limit and
 		// delete of an unknown id.
@@ -174,9 +174,9 @@ type serwerSMSSubAccount struct {
 	Email    string     `json:"email"`
 }
 
-func (s serwerSMSSubAccount) normalize(raw json.RawMessage) *SubAccount {
+func (s serwerSMSSubAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
 	return &SubAccount{ID: string(s.ID), Username: s.Username, Name: s.Name, Phone: s.Phone, Email: s.Email,
-		Raw: redactJSON(raw, serwerSMSRedact...)}
+		Raw: c.redactRaw(raw, serwerSMSRedact...)}
 }
 
 func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions) (*SubAccountPage, error) {
@@ -193,7 +193,7 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "item", out.Items, serwerSMSSubAccount.normalize)
+	items, err := decodeItems(resp, "item", out.Items, withClient(c, serwerSMSSubAccount.normalize))
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 	if sa.ID == "" {
 		return nil, resp.malformed("no id in the answer", nil)
 	}
-	return sa.normalize(resp.body), nil
+	return sa.normalize(c, resp.body), nil
 }
 
 // serwerSMSUsername is the vendor's rule for sub-account logins.
@@ -288,7 +288,7 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 		return nil, resp.malformed("neither success true nor an id in the answer", nil)
 	}
 	return &SubAccount{ID: string(out.ID), Username: in.Username, Name: in.Name, Phone: in.Phone, Email: in.Email,
-		Raw: redactJSON(resp.body, serwerSMSRedact...)}, nil
+		Raw: c.redactRaw(resp.body, serwerSMSRedact...)}, nil
 }
 
 // serwerSMSLimitTypes are the message types a limit applies to.

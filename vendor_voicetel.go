@@ -98,7 +98,7 @@ func (voiceTel) parseError(status int, body []byte) *APIError {
 	if env.Requirement != "" {
 		msg += ": " + env.Requirement
 	}
-	e := &APIError{StatusCode: status, Code: string(env.StatusCode), Message: excerpt(msg)}
+	e := &APIError{StatusCode: status, Code: string(env.StatusCode), Message: msg}
 	if status < 400 && code >= 400 {
 		// A failure inside an HTTP 200 body: its own code decides.
 		e.kind = kindForStatus(code)
@@ -198,7 +198,7 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
 		return nil, nil, resp.malformed("no account in the answer", nil)
 	}
-	return &a, redactJSON(out.Account, voiceTelRedact...), nil
+	return &a, c.redactRaw(out.Account, voiceTelRedact...), nil
 }
 
 func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password string) (*APIKey, error) {
@@ -293,7 +293,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 		return &CallRecord{
 			ID: string(cdr.ID), AccountID: account, From: string(f.CID), To: string(f.Dst), Start: start,
 			Duration: time.Duration(float64(f.Dur) * float64(time.Second)),
-			Raw:      redactJSON(raw, voiceTelRedact...),
+			Raw:      c.redactRaw(raw, voiceTelRedact...),
 		}, nil
 	})
 	if err != nil {
@@ -331,7 +331,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		return nil, resp.malformed("account record", err)
 	}
 	acct := &Account{Name: a.Name, Username: string(a.Username), Email: a.Email, Enabled: a.Enabled,
-		Raw: redactJSON(out.Account[0], voiceTelRedact...)}
+		Raw: c.redactRaw(out.Account[0], voiceTelRedact...)}
 	if a.Cash != nil {
 		b := float64(*a.Cash)
 		acct.Balance = &b
@@ -407,7 +407,7 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 	if len(out.Account) == 0 || json.Unmarshal(out.Account, &reg) != nil {
 		return nil, resp.malformed("no registration object in the answer", nil)
 	}
-	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: redactJSON(out.Account, voiceTelRedact...)}, nil
+	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: c.redactRaw(out.Account, voiceTelRedact...)}, nil
 }
 
 func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error) {

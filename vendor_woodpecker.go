@@ -147,7 +147,7 @@ func (woodpecker) parseError(status int, body []byte) *APIError {
 	if code == "" && (status < 400 || msg == "") {
 		return nil
 	}
-	return &APIError{StatusCode: status, Code: code, Message: excerpt(msg), kind: woodpeckerKinds[code]}
+	return &APIError{StatusCode: status, Code: code, Message: msg, kind: woodpeckerKinds[code]}
 }
 
 // woodpeckerBusy reports the vendor's "not processed, too busy" answer.
@@ -182,8 +182,8 @@ type woodpeckerCompany struct {
 	} `json:"api_keys"`
 }
 
-func (co woodpeckerCompany) normalize(raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: redactJSON(raw, "api_key")}
+func (co woodpeckerCompany) normalize(c *Client, raw json.RawMessage) *SubAccount {
+	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: c.redactRaw(raw, "api_key")}
 	for _, k := range co.APIKeys {
 		sa.APIKeys = append(sa.APIKeys, APIKey{Key: Secret(k.APIKey), Label: k.Name})
 	}
@@ -211,7 +211,7 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 	if err := c.decode(op, resp, &raws); err != nil {
 		return nil, err
 	}
-	return decodeItems(resp, "company", raws, woodpeckerCompany.normalize)
+	return decodeItems(resp, "company", raws, withClient(c, woodpeckerCompany.normalize))
 }
 
 // company finds one company in the list.
@@ -277,7 +277,7 @@ func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAcco
 	if co.ID == "" {
 		return nil, resp.malformed("no company id in the answer", nil)
 	}
-	return co.normalize(resp.body), nil
+	return co.normalize(c, resp.body), nil
 }
 
 func (w woodpecker) listKeys(ctx context.Context, c *Client, companyID string) ([]APIKey, error) {
@@ -354,8 +354,16 @@ func (w woodpecker) sendProspects(ctx context.Context, c *Client, companyID stri
 			m[name] = v
 		}
 		for k, v := range p.Fields {
-			if k == "" || woodpeckerProspectFields[k] {
-				return invalid(op, field("Fields["+strconv.Quote(k)+"]"), "must not be empty or repeat a named field")
+			// Keys follow the rule values follow; the error names no key
+			// that failed it.
+			if k == "" {
+				return invalid(op, field("Fields"), "has an empty key")
+			}
+			if err := checkText(op, field("Fields key"), k, 100); err != nil {
+				return err
+			}
+			if woodpeckerProspectFields[k] {
+				return invalid(op, field("Fields["+strconv.Quote(k)+"]"), "must not repeat a named field")
 			}
 			if err := checkText(op, field("Fields["+strconv.Quote(k)+"]"), v, 5000); err != nil {
 				return err
@@ -457,7 +465,7 @@ func (w woodpecker) refusedProspects(op string, resp *response, ps []Prospect, l
 			}
 		}
 		refused = append(refused, RefusedProspect{Index: idx, Email: e.Email, Status: e.Status, Code: string(e.Code),
-			Message: excerpt(e.Msg + e.Message)})
+			Message: excerpt(scrubText(e.Msg+e.Message, resp.c.secrets(resp.req)))})
 	}
 	return refused, nil
 }
