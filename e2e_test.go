@@ -146,22 +146,33 @@ func TestE2EVoiceTelLimiterAgainstServer429(t *testing.T) {
 	if n := srv.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"); n != 6 {
 		t.Fatalf("server saw %d", n)
 	}
-	// Another client in another process (its own limiter) gets the
-	// server's 429, and its limiter then blocks the endpoint.
+	// A second client of the same emulator shares its limits: refused
+	// locally, the server is never asked a 7th time.
+	second := client(t, srv, multiaccounttest.VoiceTel, multiaccount.WithClock(clock))
+	if _, err := second.Agency.Account(ctx); !errors.As(err, &rl) || !rl.Local {
+		t.Fatalf("shared limits: err = %v", err)
+	}
+	// A client with a limit store of its own (another process, say) gets
+	// the server's 429, and its limiter then blocks the endpoint.
 	other, err := multiaccount.NewClient(multiaccount.VoiceTel(), multiaccount.WithBaseURL(srv.URL(multiaccounttest.VoiceTel)+"/"),
-		multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAPIKey)), multiaccount.WithClock(clock))
+		multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAPIKey)), multiaccount.WithClock(clock),
+		multiaccount.WithLimitStore(multiaccount.NewMemoryLimitStore()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Same host, so the process-wide limiter refuses locally too: the
-	// server is never asked a 7th time.
+	if _, err := other.Agency.Account(ctx); !errors.As(err, &rl) || rl.Local {
+		t.Fatalf("own limits: err = %v, want the server's 429", err)
+	}
 	if _, err := other.Agency.Account(ctx); !errors.As(err, &rl) || !rl.Local {
-		t.Fatalf("shared limiter: err = %v", err)
+		t.Fatalf("after the 429: err = %v, want a local refusal", err)
+	}
+	if n := srv.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"); n != 7 {
+		t.Fatalf("server saw %d, want 7", n)
 	}
 	clock.Advance(time.Hour)
 	must(c.Agency.Account(ctx)).get(t)
-	if n := srv.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"); n != 7 {
-		t.Fatalf("server saw %d, want 7", n)
+	if n := srv.Requests(multiaccounttest.VoiceTel, "/v2.1/account/info/"); n != 8 {
+		t.Fatalf("server saw %d, want 8", n)
 	}
 }
 

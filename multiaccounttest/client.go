@@ -48,8 +48,11 @@ func Credentials(v Vendor) multiaccount.Authenticator {
 // emulator, authenticated with the seeded credentials and, when the Server
 // was given [WithClock], reading the same clock: advancing a [FakeClock]
 // moves the Client's rate-limit windows and token expiry together with the
-// emulator's. opts are applied after those defaults, so WithAuth, WithClock
-// or WithRetry given here win.
+// emulator's. The Clients of one Server share one in-memory limit store of
+// their own, so limits hold across them exactly as against the vendor, while
+// another Server (in a later test, perhaps on a reused port) starts with
+// empty windows. opts are applied after those defaults, so WithAuth,
+// WithClock, WithLimitStore or WithRetry given here win.
 func (s *Server) Client(v Vendor, opts ...multiaccount.Option) (*multiaccount.Client, error) {
 	p, err := Provider(v)
 	if err != nil {
@@ -69,7 +72,8 @@ func (s *Server) ClientFor(v Vendor, p multiaccount.Provider, opts ...multiaccou
 	if _, ok := s.servers[v]; !ok {
 		return nil, fmt.Errorf("multiaccounttest: unknown vendor %q", v)
 	}
-	all := []multiaccount.Option{multiaccount.WithBaseURL(s.URL(v)), multiaccount.WithAuth(Credentials(v))}
+	all := []multiaccount.Option{multiaccount.WithBaseURL(s.URL(v)), multiaccount.WithAuth(Credentials(v)),
+		multiaccount.WithLimitStore(s.limits)}
 	if s.cfg.clock != nil {
 		all = append(all, multiaccount.WithClock(s.cfg.clock))
 	}

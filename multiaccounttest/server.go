@@ -216,6 +216,11 @@ type Server struct {
 	done    chan struct{}
 	closeMu sync.Once
 
+	// limits is the client-side limit store of the Clients this Server
+	// hands out: shared by them, as the vendor's own limits are, and by
+	// no other Server (a later emulator on a reused port starts clean).
+	limits multiaccount.LimitStore
+
 	mu       sync.Mutex // guards everything below and the vendor states
 	requests map[pathKey]int
 	faults   map[pathKey][]*Fault
@@ -247,6 +252,7 @@ func NewServer(opts ...Option) *Server {
 		requests: make(map[pathKey]int),
 		faults:   make(map[pathKey][]*Fault),
 		inFlight: make(map[string]int),
+		limits:   multiaccount.NewMemoryLimitStore(),
 	}
 	s.seed(cfg.now())
 	handlers := map[Vendor]http.HandlerFunc{
