@@ -85,3 +85,18 @@ func (s *AgencyService) AddProspects(ctx context.Context, companyID string, pros
 	}
 	return s.c.named(s.c.v.addProspects(ctx, s.c, companyID, prospects, opts))
 }
+
+// UpdateSettings changes the settings of the account the credentials
+// belong to: only the fields set in in are sent, zero values included, and
+// the answer names the settings the vendor changed. A PUT of the same
+// values is safe to send again, so it is retried like a read. Offered by
+// VoiceTel v2.2 (VoiceTelV22; PUT /v2.2/account): customers may set
+// Timezone, Notify, NotifyThreshold and CallerID, administrators also the
+// service flags and CCS.
+func (s *AgencyService) UpdateSettings(ctx context.Context, in *AccountSettings) (*SettingsUpdate, error) {
+	if in == nil {
+		return nil, s.c.named(invalid("Agency.UpdateSettings", "in", "is nil"))
+	}
+	v, err := s.c.v.updateSettings(ctx, s.c, in)
+	return v, s.c.named(err)
+}

@@ -214,9 +214,10 @@ func (c *Client) LimitStatus(ctx context.Context) ([]LimitStatus, error) {
 		return nil, invalid("LimitStatus", "ctx", "is nil")
 	}
 	var out []LimitStatus
-	for _, p := range c.v.limitedPaths() {
-		lim := c.v.limitFor(p)
-		w := c.limitWindow(&request{path: p, window: lim}, c.auth)
+	for _, e := range c.v.limitedOps() {
+		p := e.path
+		lim := c.v.limitFor(e.method, p)
+		w := c.limitWindow(&request{method: e.method, path: p, window: lim}, c.auth)
 		st, err := c.store.Status(ctx, w, c.clock.Now(), c.lease)
 		if err != nil {
 			return nil, err

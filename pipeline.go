@@ -90,7 +90,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		return nil, invalid(r.op, "ctx", "is nil")
 	}
 	if r.window.n == 0 {
-		r.window = c.v.limitFor(r.path)
+		r.window = c.v.limitFor(r.method, r.path)
 	}
 	st := &callState{c: c, r: r}
 	resp, err := c.send(ctx, st)

@@ -94,3 +94,24 @@ func (s *RecordsService) RecurringCharges(ctx context.Context) (*Charges, error)
 	v, err := s.c.v.recurringCharges(ctx, s.c)
 	return v, s.c.named(err)
 }
+
+// Credits returns the account's credit history, newest first, every credit
+// whatever its invoice's state unless q.Paid filters it (nil q: all). The
+// vendor returns the whole history in one answer. Offered by VoiceTel v2.2
+// (VoiceTelV22; GET /v2.2/account/credits).
+func (s *RecordsService) Credits(ctx context.Context, q *CreditQuery) ([]*Credit, error) {
+	var query CreditQuery
+	if q != nil {
+		query = *q
+	}
+	v, err := s.c.v.credits(ctx, s.c, query)
+	return v, s.c.named(err)
+}
+
+// Payments returns the payments received on the account (VoiceTel: PayPal
+// payments, real cash, unlike Credits), newest first, in one answer.
+// Offered by VoiceTel v2.2 (VoiceTelV22; GET /v2.2/account/payments).
+func (s *RecordsService) Payments(ctx context.Context) ([]*Payment, error) {
+	v, err := s.c.v.payments(ctx, s.c)
+	return v, s.c.named(err)
+}

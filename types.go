@@ -258,6 +258,74 @@ type NewAccount struct {
 	Raw      json.RawMessage
 }
 
+// AccountSettings changes the settings of the credentials' own account
+// (Agency.UpdateSettings; VoiceTel v2.2). Only the fields that are set
+// (non-nil) are sent, zero values included; [Ptr] sets one inline:
+// &AccountSettings{Timezone: Ptr("America/Chicago"), Notify: Ptr(false)}.
+// At least one must be set.
+type AccountSettings struct {
+	// Timezone is an IANA time zone name, e.g. "America/Chicago".
+	Timezone *string
+	// Notify turns low-balance notifications on or off.
+	Notify *bool
+	// NotifyThreshold is the balance, in whole dollars, below which
+	// notifications fire (non-negative).
+	NotifyThreshold *int
+	// CallerID is the default outbound caller ID, a ten-digit North
+	// American number such as "2015551234".
+	CallerID *string
+	// The fields below are for administrator keys only; the vendor refuses
+	// them from a customer's key.
+
+	// CCS caps the account's concurrent calls (non-negative).
+	CCS *int
+	// SMS, MMS, International and E911 enable or disable those services.
+	SMS, MMS, International, E911 *bool
+}
+
+// SettingsUpdate is the vendor's answer to Agency.UpdateSettings.
+type SettingsUpdate struct {
+	// Updated names the settings the vendor changed, in its own field
+	// names ("timezone", "notifyThreshold", …).
+	Updated []string
+	Raw     json.RawMessage
+}
+
+// CreditQuery filters Records.Credits.
+type CreditQuery struct {
+	// Paid, when set, keeps only the credits whose invoice the customer
+	// has paid (true) or that are still outstanding (false); nil lists
+	// every credit.
+	Paid *bool
+}
+
+// Credit is one credit applied to the account.
+type Credit struct {
+	// Amount is in US dollars.
+	Amount float64
+	// Date is when the credit was applied.
+	Date time.Time
+	// Paid reports whether the customer has paid the credit's invoice.
+	Paid bool
+	Raw  json.RawMessage
+}
+
+// Payment is one payment received on the account.
+type Payment struct {
+	// Amount is in US dollars.
+	Amount float64
+	// Date is when the payment was received.
+	Date time.Time
+	// TransactionID is the payment processor's id (VoiceTel: PayPal).
+	TransactionID string
+	// Status is the processor's state: VoiceTel documents Completed,
+	// Pending, Reversed, Refunded, Failed, Denied and Canceled_Reversal.
+	Status string
+	// PayerEmail is the payer's address at the processor.
+	PayerEmail string
+	Raw        json.RawMessage
+}
+
 // Prospect is one prospect for a Woodpecker global list.
 type Prospect struct {
 	Email     string

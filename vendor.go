@@ -37,12 +37,13 @@ type vendor interface {
 	// bindAuth checks that the vendor accepts a and returns it placed as
 	// the vendor wants (e.g. an API key bound to the vendor's header).
 	bindAuth(c *Client, a Authenticator) (Authenticator, error)
-	// limitFor is the vendor's rolling limit on the endpoint at path
-	// (relative to the base URL), zero for none. The pipeline applies it
+	// limitFor is the vendor's rolling limit on the operation method path
+	// (path relative to the base URL), zero for none. The pipeline applies it
 	// to every request, the ones built with NewRequest included.
-	limitFor(path string) windowLimit
-	// limitedPaths lists the paths limitFor limits, for LimitStatus.
-	limitedPaths() []string
+	limitFor(method, path string) windowLimit
+	// limitedOps lists the operations limitFor limits (those of the
+	// provider's API version), for LimitStatus.
+	limitedOps() []endpoint
 	// parseError returns the vendor's failure in a response (whatever its
 	// status, as some vendors fail under HTTP 200), or nil for a success.
 	// A nil result for a non-2xx status yields a generic *APIError.
@@ -50,6 +51,9 @@ type vendor interface {
 
 	operations
 }
+
+// endpoint is one operation's method and path (relative to the base URL).
+type endpoint struct{ method, path string }
 
 // operations are the calls behind the services, one per service method.
 type operations interface {
@@ -80,6 +84,11 @@ type operations interface {
 	signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error)
 	recoverAccount(ctx context.Context, c *Client, email string) error
 	addProspects(ctx context.Context, c *Client, companyID string, ps []Prospect, o ProspectOptions) error
+
+	// VoiceTel v2.2's account settings and billing history.
+	updateSettings(ctx context.Context, c *Client, in *AccountSettings) (*SettingsUpdate, error)
+	credits(ctx context.Context, c *Client, q CreditQuery) ([]*Credit, error)
+	payments(ctx context.Context, c *Client) ([]*Payment, error)
 }
 
 // notOffered answers every operation with ErrUnsupported. Vendors embed it
@@ -89,9 +98,9 @@ type notOffered struct{ vendorName string }
 func (n notOffered) name() string     { return n.vendorName }
 func (n notOffered) maxInFlight() int { return 0 }
 
-func (n notOffered) limitFor(string) windowLimit { return windowLimit{} }
-func (notOffered) limitedPaths() []string        { return nil }
-func (n notOffered) no(op string) error          { return unsupported(n.vendorName, op) }
+func (n notOffered) limitFor(string, string) windowLimit { return windowLimit{} }
+func (notOffered) limitedOps() []endpoint                { return nil }
+func (n notOffered) no(op string) error                  { return unsupported(n.vendorName, op) }
 
 func (n notOffered) listSubAccounts(context.Context, *Client, ListOptions) (*SubAccountPage, error) {
 	return nil, n.no("SubAccounts.List")
@@ -153,6 +162,15 @@ func (n notOffered) recoverAccount(context.Context, *Client, string) error {
 func (n notOffered) addProspects(context.Context, *Client, string, []Prospect, ProspectOptions) error {
 	return n.no("Agency.AddProspects")
 }
+func (n notOffered) updateSettings(context.Context, *Client, *AccountSettings) (*SettingsUpdate, error) {
+	return nil, n.no("Agency.UpdateSettings")
+}
+func (n notOffered) credits(context.Context, *Client, CreditQuery) ([]*Credit, error) {
+	return nil, n.no("Records.Credits")
+}
+func (n notOffered) payments(context.Context, *Client) ([]*Payment, error) {
+	return nil, n.no("Records.Payments")
+}
 
 // ProviderOption configures a provider at construction, before any client
 // exists: which of the vendor's regions (and, as vendors publish them, API
@@ -188,6 +206,11 @@ type APIVersion string
 const (
 	// VoiceTelV21 is VoiceTel's Account API v2.1.6, the default of VoiceTel().
 	VoiceTelV21 APIVersion = "v2.1"
+	// VoiceTelV22 is VoiceTel's current API, v2.2 (document 2.2.10): REST
+	// paths under /v2.2/account, Bearer only, {"status","data"} envelopes,
+	// and account settings, credit and payment history besides v2.1's
+	// operations. Choose it for new code.
+	VoiceTelV22 APIVersion = "v2.2"
 	// WoodpeckerV1 is Woodpecker's agency API v1, the default of Woodpecker().
 	WoodpeckerV1 APIVersion = "v1"
 	// WoodpeckerV2 is Woodpecker's agency API v2 (/rest/v2), the only one

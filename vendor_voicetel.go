@@ -12,24 +12,43 @@ import (
 	"time"
 )
 
-// VoiceTel is VoiceTel's Account API v2.1 (https://api.voicetel.com).
+// VoiceTel is VoiceTel's API (https://api.voicetel.com). VoiceTel() speaks
+// the Account API v2.1 (VoiceTelV21), so existing code keeps working;
+// VoiceTel(InVersion(VoiceTelV22)) speaks the current v2.2, which new code
+// should choose: it is the version VoiceTel documents and maintains, and
+// it adds Agency.UpdateSettings, Records.Credits and Records.Payments.
 // Authenticate with Bearer(apiKey); Keys.Exchange, Agency.Signup and
 // Agency.Recover need no key.
 //
-// The vendor allows 6 requests per hour per IP address on each of apikey/
+// v2.1: every operation is a POST to /v2.1/account/<action>/. The vendor
+// allows 6 requests per hour per IP address on each of apikey/
 // (Keys.Exchange), cdr/ (Records.Calls), info/ (Agency.Account) and mrc/
-// (Records.RecurringCharges). The Client enforces this exactly, shared by
-// every Client in the process that talks to the same host: see
+// (Records.RecurringCharges).
+//
+// v2.2: REST paths under /v2.2/account. The document allows 6 requests per
+// hour per IP address on each of POST /v2.2/account/api-key (Keys.Exchange),
+// GET /v2.2/account/cdr (Records.Calls), GET /v2.2/account (Agency.Account)
+// and GET /v2.2/account/recurring-charges (Records.RecurringCharges), the
+// four operations whose descriptions state the limit and that document a
+// 429. The SDK applies no window to the other operations, as the document
+// gives them no limit and no 429: among them PUT /v2.2/account
+// (Agency.UpdateSettings) and POST /v2.2/account (SubAccounts.Create),
+// which share the path of the limited GET, since the document states the
+// limit on the GET operation only; counting them would spend Agency.Account's
+// six hourly calls on writes. Should the vendor answer one of them with 429
+// anyway, the call fails with a *RateLimitError and is not resent.
+//
+// Each limited operation has its own window, enforced exactly and shared
+// by every Client in the process that talks to the same host: see
 // WithRateLimitWait.
 //
-// Offered: SubAccounts.Create (administrator key), Keys.Exchange,
-// Records.Calls, Records.RecurringCharges, Agency.Account,
-// Agency.SIPRegistration, Agency.Signup, Agency.Recover.
-//
-// VoiceTel() speaks v2.1 (VoiceTelV21); InVersion chooses another version
-// the SDK speaks.
+// Offered (both versions): SubAccounts.Create (administrator key),
+// Keys.Exchange, Records.Calls, Records.RecurringCharges, Agency.Account,
+// Agency.SIPRegistration, Agency.Signup, Agency.Recover. v2.2 only:
+// Agency.UpdateSettings, Records.Credits, Records.Payments (v2.1 answers
+// ErrUnsupported).
 func VoiceTel(opts ...ProviderOption) Provider {
-	pc, err := applyProviderOptions(providerConfig{vendor: "VoiceTel", versions: []APIVersion{VoiceTelV21}}, opts)
+	pc, err := applyProviderOptions(providerConfig{vendor: "VoiceTel", versions: []APIVersion{VoiceTelV21, VoiceTelV22}}, opts)
 	if err != nil {
 		return Provider{v: voiceTel{notOffered: notOffered{"VoiceTel"}}, err: err}
 	}
@@ -41,27 +60,49 @@ type voiceTel struct {
 	version APIVersion
 }
 
-// voiceTelHourly is the vendor's limit on apikey/, cdr/, info/ and mrc/.
+// voiceTelHourly is the vendor's limit on its limited operations.
 var voiceTelHourly = windowLimit{n: 6, per: time.Hour}
 
-// voiceTelLimited are the actions under voiceTelHourly.
+// voiceTelLimited are the v2.1 actions under voiceTelHourly.
 var voiceTelLimited = map[string]bool{"apikey": true, "cdr": true, "info": true, "mrc": true}
 
-// limitFor returns the hourly window for <version>/account/<action>/ of a
-// limited action, whichever way the request was built.
-func (voiceTel) limitFor(path string) windowLimit {
-	seg := strings.Split(strings.Trim(path, "/"), "/")
-	if len(seg) == 3 && seg[1] == "account" && voiceTelLimited[seg[2]] {
+// voiceTel22Limited are the v2.2 operations (method and path) under
+// voiceTelHourly, as the v2.2 document states them.
+var voiceTel22Limited = map[string]bool{
+	"GET v2.2/account":                   true,
+	"GET v2.2/account/cdr":               true,
+	"GET v2.2/account/recurring-charges": true,
+	"POST v2.2/account/api-key":          true,
+}
+
+// limitFor returns the hourly window of a limited operation of either
+// version, whichever way the request was built (a Client of one version
+// may reach the other's paths through NewRequest).
+func (voiceTel) limitFor(method, path string) windowLimit {
+	path = strings.Trim(path, "/")
+	if voiceTel22Limited[strings.ToUpper(method)+" "+path] {
+		return voiceTelHourly
+	}
+	seg := strings.Split(path, "/")
+	if len(seg) == 3 && seg[0] != "v2.2" && seg[1] == "account" && voiceTelLimited[seg[2]] {
 		return voiceTelHourly
 	}
 	return windowLimit{}
 }
 
-// limitedPaths are the limited actions' paths as request builds them.
-func (voiceTel) limitedPaths() []string {
-	var out []string
+// limitedOps are the provider's version's limited operations, as request
+// builds them.
+func (v voiceTel) limitedOps() []endpoint {
+	var out []endpoint
+	if v.version == VoiceTelV22 {
+		for op := range voiceTel22Limited {
+			method, path, _ := strings.Cut(op, " ")
+			out = append(out, endpoint{method, path})
+		}
+		return out
+	}
 	for a := range voiceTelLimited {
-		out = append(out, "v2.1/account/"+a+"/")
+		out = append(out, endpoint{http.MethodPost, "v2.1/account/" + a + "/"})
 	}
 	return out
 }
@@ -75,19 +116,29 @@ func (v voiceTel) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
 	return a, nil
 }
 
-// voiceTelEnvelope is the status part of every answer; statusCode is a
-// string ("200", "400").
+// voiceTelEnvelope is the status part of every answer. v2.1 puts
+// statusCode (a string: "200", "400"), message and requirement at the top;
+// v2.2 answers {"status":"error","error":{"code":<int>,"message",
+// "requirement"?}}.
 type voiceTelEnvelope struct {
 	StatusCode  flexString `json:"statusCode"`
 	Status      string     `json:"status"`
 	Message     string     `json:"message"`
 	Requirement string     `json:"requirement"`
+	Error       *struct {
+		Code        flexString `json:"code"`
+		Message     string     `json:"message"`
+		Requirement string     `json:"requirement"`
+	} `json:"error"`
 }
 
 func (voiceTel) parseError(status int, body []byte) *APIError {
 	var env voiceTelEnvelope
 	if json.Unmarshal(body, &env) != nil {
 		return nil
+	}
+	if e := env.Error; e != nil {
+		env.StatusCode, env.Message, env.Requirement = e.Code, e.Message, e.Requirement
 	}
 	code, _ := strconv.Atoi(string(env.StatusCode))
 	failed := status >= 400 || code >= 400 || strings.EqualFold(env.Status, "error")
@@ -113,14 +164,23 @@ func (voiceTel) parseError(status int, body []byte) *APIError {
 // JSON body. For keyed operations the Bearer key also goes in the body as
 // "apikey": v2.1's schema requires it there, and the vendor lets the header
 // win when both are present.
-func (voiceTel) request(c *Client, op, action string, keyed bool, fields map[string]any) (*request, error) {
-	if fields == nil {
-		fields = map[string]any{}
-	}
+//
+// For v2.2 the action names the operation's method and path instead
+// (voiceTel22Ops), fields go in the query of a GET, and the key goes only
+// in the header, the one place v2.2 takes it.
+func (v voiceTel) request(c *Client, op, action string, keyed bool, fields map[string]any) (*request, error) {
 	if keyed {
 		if err := c.requireAuth(op); err != nil {
 			return nil, err
 		}
+	}
+	if v.version == VoiceTelV22 {
+		return v.request22(op, action, keyed, fields)
+	}
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	if keyed {
 		if cr := credentialOf(c.auth); kindOf(cr) == kindBearer {
 			key, _ := cr.fieldValues()
 			fields["apikey"] = key.Reveal()
@@ -158,9 +218,14 @@ func (v voiceTel) createSubAccount(ctx context.Context, c *Client, in *SubAccoun
 	if err := unusedCreateFields(op, "VoiceTel", in, voiceTelCreateFields); err != nil {
 		return nil, err
 	}
-	fields := map[string]any{"name": in.Name, "username": json.Number(in.Username), "email": in.Email}
+	// v2.1 takes the usernames as integers, v2.2 as strings of digits.
+	number := func(s string) any { return json.Number(s) }
+	if v.version == VoiceTelV22 {
+		number = func(s string) any { return s }
+	}
+	fields := map[string]any{"name": in.Name, "username": number(in.Username), "email": in.Email}
 	if in.MasterAccount != "" {
-		fields["masterAccount"] = json.Number(in.MasterAccount)
+		fields["masterAccount"] = number(in.MasterAccount)
 	}
 	r, err := v.request(c, op, "add", true, fields)
 	if err != nil {
@@ -187,18 +252,33 @@ type voiceTelNewAccount struct {
 // newAccount sends an add/ or signup/ request and reads the account in the
 // answer, with its Raw form redacted.
 func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voiceTelNewAccount, json.RawMessage, error) {
-	var out struct {
-		Account json.RawMessage `json:"account"`
-	}
-	resp, err := c.call(ctx, r, &out)
+	resp, obj, err := v.payload(ctx, c, r, "account")
 	if err != nil {
 		return nil, nil, err
 	}
 	var a voiceTelNewAccount
-	if len(out.Account) == 0 || json.Unmarshal(out.Account, &a) != nil || a.Username == "" {
+	if len(obj) == 0 || json.Unmarshal(obj, &a) != nil || a.Username == "" {
 		return nil, nil, resp.malformed("no account in the answer", nil)
 	}
-	return &a, c.redactRaw(out.Account, voiceTelRedact...), nil
+	return &a, c.redactRaw(obj, voiceTelRedact...), nil
+}
+
+// payload sends r and returns the answer's object: v2.1's field (e.g.
+// "account"), or v2.2's "data", whose absence is a *DecodeError.
+func (v voiceTel) payload(ctx context.Context, c *Client, r *request, field string) (*response, json.RawMessage, error) {
+	var out map[string]json.RawMessage
+	resp, err := c.call(ctx, r, &out)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v.version != VoiceTelV22 {
+		return resp, out[field], nil
+	}
+	data := out["data"]
+	if len(data) == 0 || data[0] != '{' {
+		return nil, nil, resp.malformed("no data object in the answer", nil)
+	}
+	return resp, data, nil
 }
 
 func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password string) (*APIKey, error) {
@@ -209,12 +289,29 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	if err := requiredText(op, "password", password, "", 200); err != nil {
 		return nil, err
 	}
-	r, err := v.request(c, op, "apikey", false, map[string]any{"username": json.Number(username), "password": password})
+	var user any = json.Number(username) // v2.1: an integer; v2.2: a string
+	if v.version == VoiceTelV22 {
+		user = username
+	}
+	r, err := v.request(c, op, "apikey", false, map[string]any{"username": user, "password": password})
 	if err != nil {
 		return nil, err
 	}
 	r.secrets = []string{password}
-	return c.callKey(ctx, r, "apikey", "", voiceTelRedact...)
+	if v.version != VoiceTelV22 {
+		return c.callKey(ctx, r, "apikey", "", voiceTelRedact...)
+	}
+	resp, data, err := v.payload(ctx, c, r, "")
+	if err != nil {
+		return nil, err
+	}
+	var k struct {
+		APIKey string `json:"apikey"`
+	}
+	if json.Unmarshal(data, &k) != nil || k.APIKey == "" {
+		return nil, resp.malformed("no apikey in the answer", nil)
+	}
+	return &APIKey{Key: Secret(k.APIKey), Raw: c.redactRaw(data, voiceTelRedact...)}, nil
 }
 
 // voiceTelCDR is one call detail record. The v2.1 document leaves the item
@@ -260,26 +357,38 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 	if cursor != "" { // never handed out: the one page holds every record
 		return nil, "", invalid(op, "Cursor", "VoiceTel returns every record in one page; leave it empty")
 	}
-	// The vendor documents the defaults backwards (start = now, end = 24 h
-	// ago); the SDK sends start as the earlier bound.
+	// v2.1 documents the defaults backwards (start = now, end = 24 h ago);
+	// the SDK sends start as the earlier bound. v2.2 documents a
+	// descending range throughout (start defaults to now and is newer than
+	// end, which defaults to 24 h ago): there start is the later bound.
+	early, late := "start", "end"
+	if v.version == VoiceTelV22 {
+		early, late = "end", "start"
+	}
 	fields := map[string]any{}
 	if !q.Start.IsZero() {
-		fields["start"] = q.Start.Unix()
+		fields[early] = q.Start.Unix()
 	}
 	if !q.End.IsZero() {
-		fields["end"] = q.End.Unix()
+		fields[late] = q.End.Unix()
 	}
 	r, err := v.request(c, op, "cdr", true, fields)
 	if err != nil {
 		return nil, "", err
 	}
 	r.repeatable = true
+	resp, obj, err := v.payload(ctx, c, r, "")
+	if err != nil {
+		return nil, "", err
+	}
 	var out struct {
 		CDR []json.RawMessage `json:"cdr"`
 	}
-	resp, err := c.call(ctx, r, &out)
-	if err != nil {
-		return nil, "", err
+	if v.version != VoiceTelV22 {
+		obj = resp.body
+	}
+	if err := json.Unmarshal(obj, &out); err != nil {
+		return nil, "", resp.malformed("cdr is not a list of records", err)
 	}
 	recs, err := decodeItemsChecked(resp, "record", out.CDR, func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
 		f := cdr
@@ -309,15 +418,20 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		return nil, err
 	}
 	r.repeatable = true
-	var out struct {
-		Account []json.RawMessage `json:"account"`
-	}
-	resp, err := c.call(ctx, r, &out)
+	resp, obj, err := v.payload(ctx, c, r, "account")
 	if err != nil {
 		return nil, err
 	}
-	if len(out.Account) == 0 {
-		return nil, resp.malformed("the account array is empty", nil)
+	if v.version != VoiceTelV22 {
+		// v2.1: an array of one.
+		var list []json.RawMessage
+		if err := json.Unmarshal(obj, &list); err != nil {
+			return nil, resp.malformed("account is not an array", err)
+		}
+		if len(list) == 0 {
+			return nil, resp.malformed("the account array is empty", nil)
+		}
+		obj = list[0]
 	}
 	var a struct {
 		Name     string     `json:"name"`
@@ -327,11 +441,11 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		Created  string     `json:"created"`
 		Cash     *flexFloat `json:"cash"`
 	}
-	if err := json.Unmarshal(out.Account[0], &a); err != nil {
+	if err := json.Unmarshal(obj, &a); err != nil {
 		return nil, resp.malformed("account record", err)
 	}
 	acct := &Account{Name: a.Name, Username: string(a.Username), Email: a.Email, Enabled: a.Enabled,
-		Raw: c.redactRaw(out.Account[0], voiceTelRedact...)}
+		Raw: c.redactRaw(obj, voiceTelRedact...)}
 	if a.Cash != nil {
 		b := float64(*a.Cash)
 		acct.Balance = &b
@@ -349,6 +463,9 @@ func (v voiceTel) recurringCharges(ctx context.Context, c *Client) (*Charges, er
 		return nil, err
 	}
 	r.repeatable = true
+	if v.version == VoiceTelV22 {
+		return v.recurringCharges22(ctx, c, r)
+	}
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
@@ -393,10 +510,7 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 		return nil, err
 	}
 	r.repeatable = true
-	var out struct {
-		Account json.RawMessage `json:"account"`
-	}
-	resp, err := c.call(ctx, r, &out)
+	resp, obj, err := v.payload(ctx, c, r, "account")
 	if err != nil {
 		return nil, err
 	}
@@ -404,10 +518,10 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 		URI   string `json:"uri"`
 		Agent string `json:"agent"`
 	}
-	if len(out.Account) == 0 || json.Unmarshal(out.Account, &reg) != nil {
+	if len(obj) == 0 || json.Unmarshal(obj, &reg) != nil {
 		return nil, resp.malformed("no registration object in the answer", nil)
 	}
-	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: c.redactRaw(out.Account, voiceTelRedact...)}, nil
+	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: c.redactRaw(obj, voiceTelRedact...)}, nil
 }
 
 func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error) {
