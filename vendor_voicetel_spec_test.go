@@ -6,44 +6,102 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
-// VoiceTel publishes its OpenAPI document; a copy sits in the project's
+// VoiceTel publishes its OpenAPI documents; copies sit in the project's
 // shared/specs. These tests check every request the SDK sends, and every
 // fixture it decodes, against the document's schemas: required fields,
-// JSON types and unknown fields.
+// JSON types (OpenAPI 3.1 type lists and null included), enums, patterns,
+// formats, array bounds and unknown fields; for v2.2 also methods, query
+// parameters, security and statuses (vendor_voicetel22_spec_test.go).
 
 type oaSchema struct {
 	Ref        string               `json:"$ref"`
-	Type       string               `json:"type"`
+	Type       oaType               `json:"type"`
 	Required   []string             `json:"required"`
 	Properties map[string]*oaSchema `json:"properties"`
 	Items      *oaSchema            `json:"items"`
 	Enum       []any                `json:"enum"`
+	OneOf      []*oaSchema          `json:"oneOf"`
+	Pattern    string               `json:"pattern"`
+	Format     string               `json:"format"`
+	MinItems   *int                 `json:"minItems"`
+	MaxItems   *int                 `json:"maxItems"`
+	MinLength  *int                 `json:"minLength"`
+	MaxLength  *int                 `json:"maxLength"`
+}
+
+// oaType is a schema's type: one name (OpenAPI 3.0) or a list of them
+// (3.1, e.g. ["string","null"]).
+type oaType []string
+
+func (t *oaType) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*t = oaType{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("type is neither a name nor a list of names: %s", b)
+	}
+	*t = many
+	return nil
+}
+
+// oaOperation is one method of a path.
+type oaOperation struct {
+	Parameters []struct {
+		Name     string    `json:"name"`
+		In       string    `json:"in"`
+		Required bool      `json:"required"`
+		Schema   *oaSchema `json:"schema"`
+	} `json:"parameters"`
+	// Security nil inherits the document's; an empty list means none.
+	Security    *[]map[string][]string `json:"security"`
+	RequestBody *struct {
+		Required bool                                  `json:"required"`
+		Content  map[string]struct{ Schema *oaSchema } `json:"content"`
+	} `json:"requestBody"`
+	Responses map[string]struct {
+		Content map[string]struct{ Schema *oaSchema } `json:"content"`
+	} `json:"responses"`
 }
 
 type oaDoc struct {
-	Paths map[string]map[string]struct {
-		RequestBody *struct {
-			Content map[string]struct{ Schema *oaSchema } `json:"content"`
-		} `json:"requestBody"`
-		Responses map[string]struct {
-			Content map[string]struct{ Schema *oaSchema } `json:"content"`
-		} `json:"responses"`
-	} `json:"paths"`
+	Paths      map[string]map[string]oaOperation `json:"paths"`
 	Components struct {
 		Schemas map[string]*oaSchema `json:"schemas"`
 	} `json:"components"`
+	// strict also refuses unknown fields below a request's top level and
+	// in answers: a fixture then holds only what the document describes.
+	strict bool
 }
 
 func loadVoiceTelSpec(t *testing.T) *oaDoc {
+	return loadOpenAPI(t, "account-v2.1.6.json")
+}
+
+// loadOpenAPI reads one of VoiceTel's documents from shared/specs beside
+// the checkout, or beside any directory above it (a worktree sits deeper
+// than the main checkout).
+func loadOpenAPI(t *testing.T, name string) *oaDoc {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "shared", "specs", "voicetel", "account-v2.1.6.json"))
+	var b []byte
+	err := os.ErrNotExist
+	for dir, _ := filepath.Abs(".."); err != nil; dir = filepath.Dir(dir) {
+		b, err = os.ReadFile(filepath.Join(dir, "shared", "specs", "voicetel", name))
+		if dir == filepath.Dir(dir) {
+			break
+		}
+	}
 	if err != nil {
-		t.Skipf("VoiceTel OpenAPI document not beside the checkout: %v", err)
+		t.Skipf("VoiceTel OpenAPI document %s not beside the checkout or above it", name)
 	}
 	var d oaDoc
 	if err := json.Unmarshal(b, &d); err != nil {
@@ -66,7 +124,51 @@ func (d *oaDoc) validate(where string, s *oaSchema, v any) []string {
 		return nil
 	}
 	var errs []string
-	switch s.Type {
+	if len(s.Enum) > 0 {
+		found := false
+		for _, e := range s.Enum {
+			found = found || fmt.Sprint(e) == fmt.Sprint(v)
+		}
+		if !found {
+			errs = append(errs, fmt.Sprintf("%s: %v is not one of %v", where, v, s.Enum))
+		}
+	}
+	if len(s.OneOf) > 0 {
+		matches := 0
+		for _, alt := range s.OneOf {
+			if len(d.validate(where, alt, v)) == 0 {
+				matches++
+			}
+		}
+		if matches != 1 {
+			errs = append(errs, fmt.Sprintf("%s: matches %d of oneOf's schemas, want 1", where, matches))
+		}
+	}
+	if len(s.Type) == 0 {
+		return errs
+	}
+	// A value of any listed type is valid; report against the first.
+	var first []string
+	for i, typ := range s.Type {
+		e := d.validateType(where, typ, s, v)
+		if len(e) == 0 {
+			return errs
+		}
+		if i == 0 {
+			first = e
+		}
+	}
+	return append(errs, first...)
+}
+
+// validateType reports where v is not a valid typ under s.
+func (d *oaDoc) validateType(where, typ string, s *oaSchema, v any) []string {
+	var errs []string
+	switch typ {
+	case "null":
+		if v != nil {
+			errs = append(errs, where+": want null")
+		}
 	case "object":
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -80,7 +182,7 @@ func (d *oaDoc) validate(where string, s *oaSchema, v any) []string {
 		for k, x := range m {
 			if p, ok := s.Properties[k]; ok {
 				errs = append(errs, d.validate(where+"."+k, p, x)...)
-			} else if len(s.Properties) > 0 && where == "request" {
+			} else if len(s.Properties) > 0 && (where == "request" || d.strict) {
 				errs = append(errs, where+"."+k+": not in the schema")
 			}
 		}
@@ -88,6 +190,9 @@ func (d *oaDoc) validate(where string, s *oaSchema, v any) []string {
 		a, ok := v.([]any)
 		if !ok {
 			return []string{where + ": want an array"}
+		}
+		if (s.MinItems != nil && len(a) < *s.MinItems) || (s.MaxItems != nil && len(a) > *s.MaxItems) {
+			errs = append(errs, fmt.Sprintf("%s: %d items, outside the schema's bounds", where, len(a)))
 		}
 		for i, x := range a {
 			errs = append(errs, d.validate(fmt.Sprintf("%s[%d]", where, i), s.Items, x)...)
@@ -101,8 +206,21 @@ func (d *oaDoc) validate(where string, s *oaSchema, v any) []string {
 			errs = append(errs, fmt.Sprintf("%s: want a number, got %v", where, v))
 		}
 	case "string":
-		if _, ok := v.(string); !ok {
+		str, ok := v.(string)
+		if !ok {
 			errs = append(errs, fmt.Sprintf("%s: want a string, got %v", where, v))
+			break
+		}
+		if s.Pattern != "" && !regexp.MustCompile(s.Pattern).MatchString(str) {
+			errs = append(errs, fmt.Sprintf("%s: %q does not match %s", where, str, s.Pattern))
+		}
+		if s.Format == "date-time" {
+			if _, err := time.Parse(time.RFC3339, str); err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %q is not a date-time", where, str))
+			}
+		}
+		if n := utf8.RuneCountInString(str); (s.MinLength != nil && n < *s.MinLength) || (s.MaxLength != nil && n > *s.MaxLength) {
+			errs = append(errs, fmt.Sprintf("%s: length %d outside the schema's bounds", where, n))
 		}
 	case "boolean":
 		if _, ok := v.(bool); !ok {
