@@ -36,7 +36,9 @@ import (
 // which share the path of the limited GET, since the document states the
 // limit on the GET operation only; counting them would spend Agency.Account's
 // six hourly calls on writes. Should the vendor answer one of them with 429
-// anyway, the call fails with a *RateLimitError and is not resent.
+// anyway, that is handled as any server 429 (a *RateLimitError, retried
+// only within RetryPolicy.MaxRetryAfter, as the vendor did not act on it),
+// and it holds back no later call.
 //
 // Each limited operation has its own window, enforced exactly and shared
 // by every Client in the process that talks to the same host: see
