@@ -188,6 +188,16 @@ func (s *Server) seedVoiceTel(now time.Time, rng *rand.Rand) {
 		Registration: &vtRegistration{URI: "sip:4592086960@192.0.2.10:5060", Agent: "Zoiper rv2.10.20"},
 		MRC:          []vtCharge{{"Hosted PBX", 19.99}, {"E911", 1.5}, {"CNAM", 0.99}},
 		DIDCharges:   4.25,
+		Timezone:     "America/Chicago", CCS: 10, SMS: true, E911: true,
+		Credits: []vtCredit{
+			{Amount: 25, Date: time.Date(2024, 9, 30, 12, 52, 59, 0, time.UTC), Paid: false},
+			{Amount: 100, Date: time.Date(2024, 6, 2, 8, 15, 0, 0, time.UTC), Paid: true},
+			{Amount: 10, Date: time.Date(2024, 1, 20, 17, 5, 0, 0, time.UTC), Paid: true},
+		},
+		Payments: []vtPayment{
+			{Amount: 25, Date: time.Date(2024, 9, 30, 12, 52, 59, 0, time.UTC), TransactionID: "2N045992R140725E3", Status: "Completed", PayerEmail: "billing@acme-field.example"},
+			{Amount: 40, Date: time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC), TransactionID: "7KX12345AB678901C", Status: "Refunded", PayerEmail: "billing@acme-field.example"},
+		},
 	}
 	// Call records over the last three days, oldest first.
 	dests := []string{"8008786160", "2125550143", "3105550188", "6175550120", "4155550199"}

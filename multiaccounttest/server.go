@@ -16,7 +16,11 @@
 //     companies, all-or-none batch creates, keys and users.
 //   - VoiceTel Account API v2.1: add, apikey, cdr, info, mrc, recover,
 //     registration, signup; 6 requests per rolling hour per client address
-//     on apikey/, cdr/, info/ and mrc/.
+//     on apikey/, cdr/, info/ and mrc/. VoiceTel API v2.2's account family
+//     on the same server and accounts (/v2.2/account, …/api-key, …/cdr,
+//     …/recurring-charges, …/registration, …/recovery, …/credits,
+//     …/payments, /v2.2/accounts), the same limit on GET account, cdr,
+//     recurring-charges and POST api-key.
 //   - SerwerSMS HTTPS API v2: subaccounts index, view, add, limit, delete;
 //     failures as error objects under HTTP 200.
 //   - Kaleyra: sub-accounts of one parent SID, offset-paged, and their
@@ -87,7 +91,7 @@ type Vendor string
 const (
 	CallTrackingMetrics Vendor = "calltrackingmetrics" // CallTrackingMetrics agency API
 	Woodpecker          Vendor = "woodpecker"          // Woodpecker.co agency API v1 and v2
-	VoiceTel            Vendor = "voicetel"            // VoiceTel Account API v2.1
+	VoiceTel            Vendor = "voicetel"            // VoiceTel Account API v2.1 and API v2.2
 	SerwerSMS           Vendor = "serwersms"           // SerwerSMS.pl HTTPS API v2
 	Kaleyra             Vendor = "kaleyra"             // Kaleyra.io sub-accounts API
 )
@@ -143,8 +147,10 @@ func WithWoodpeckerConcurrency(n int) Option {
 }
 
 // WithVoiceTelHourlyLimit sets how many requests per rolling hour one client
-// address may send to each of VoiceTel's apikey/, cdr/, info/ and mrc/
-// (default 6, the vendor's figure). n < 1 means 1.
+// address may send to each of VoiceTel's limited operations: v2.1's
+// apikey/, cdr/, info/ and mrc/, and v2.2's GET /v2.2/account, GET
+// /v2.2/account/cdr, GET /v2.2/account/recurring-charges and POST
+// /v2.2/account/api-key (default 6, the vendor's figure). n < 1 means 1.
 func WithVoiceTelHourlyLimit(n int) Option {
 	return func(c *config) { c.voiceTelHourly = max(n, 1) }
 }

@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// VoiceTel Account API v2.1 emulation.
+// VoiceTel Account API v2.1 emulation (v2.2, on the same server and
+// accounts, is in voicetel22.go).
 //
 // Every operation is POST /v2.1/account/<op>/ with a JSON body (the trailing
 // slash is part of the path; without it the answer is 404). Keyed operations
@@ -57,6 +58,14 @@ type vtAccount struct {
 	CDRs            []vtCDR // by start, ascending
 	MRC             []vtCharge
 	DIDCharges      float64
+
+	// Settings and history that only v2.2 shows (v2.1's info/ shows the
+	// shared ones above).
+	Timezone             string
+	CCS                  int
+	SMS, MMS, Intl, E911 bool
+	Credits              []vtCredit  // newest first
+	Payments             []vtPayment // newest first
 }
 
 type vtRegistration struct{ URI, Agent string }
@@ -91,6 +100,10 @@ func vtOK(w http.ResponseWriter, body map[string]any) {
 }
 
 func (s *Server) serveVoiceTel(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v2.2/") {
+		s.serveVoiceTel22(w, r)
+		return
+	}
 	op, ok := strings.CutPrefix(r.URL.Path, "/v2.1/account/")
 	op, slash := strings.CutSuffix(op, "/")
 	handlers := map[string]func(http.ResponseWriter, *http.Request, map[string]any){
@@ -408,14 +421,20 @@ func (s *Server) vtSignup(w http.ResponseWriter, _ *http.Request, body map[strin
 		vtError(w, http.StatusConflict, "Account creation failed: email already registered")
 		return
 	}
+	a := s.vtSignupAccount(name, email)
+	vtOK(w, map[string]any{"message": "Account Information", "account": map[string]any{
+		"name": a.Name, "masterAccount": a.MasterAccount, "username": a.Username, "password": a.Password, "email": a.Email,
+	}})
+}
+
+// vtSignupAccount creates a self-service account under the next free
+// username, its own master account. The caller holds s.mu.
+func (s *Server) vtSignupAccount(name, email string) *vtAccount {
 	username := int64(4592087000)
 	for s.vt.accounts[username] != nil {
 		username++
 	}
-	a := s.vtNewAccount(username, name, email, username)
-	vtOK(w, map[string]any{"message": "Account Information", "account": map[string]any{
-		"name": a.Name, "masterAccount": a.MasterAccount, "username": a.Username, "password": a.Password, "email": a.Email,
-	}})
+	return s.vtNewAccount(username, name, email, username)
 }
 
 // validEmail is a loose syntax check: something@something.something.
