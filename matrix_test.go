@@ -21,8 +21,10 @@ func TestREADMEOperationsMatrix(t *testing.T) {
 		p    Provider
 		auth Authenticator
 	}{
-		"VoiceTel": {VoiceTel(), Bearer("k")}, "Kaleyra": {Kaleyra("sid"), APIKeyAuth("k")},
-		"SerwerSMS": {SerwerSMS(), Bearer("k")}, "CallTrackingMetrics": {CallTrackingMetrics(), KeyPair("a", "b")},
+		"VoiceTel": {VoiceTel(), Bearer("k")}, "VoiceTel v2.1": {VoiceTel(InVersion(VoiceTelV21)), Bearer("k")},
+		"VoiceTel v2.2": {VoiceTel(InVersion(VoiceTelV22)), Bearer("k")},
+		"Kaleyra":       {Kaleyra("sid"), APIKeyAuth("k")},
+		"SerwerSMS":     {SerwerSMS(), Bearer("k")}, "CallTrackingMetrics": {CallTrackingMetrics(), KeyPair("a", "b")},
 		"Woodpecker": {Woodpecker(), APIKeyAuth("k")}, "Woodpecker v2": {Woodpecker(InVersion(WoodpeckerV2)), APIKeyAuth("k")},
 	}
 	ops := map[string][]func(context.Context, *Client) error{
@@ -69,6 +71,12 @@ func TestREADMEOperationsMatrix(t *testing.T) {
 		"Agency.AddProspects": {func(ctx context.Context, c *Client) error {
 			return c.Agency.AddProspects(ctx, "", nil, ProspectOptions{})
 		}},
+		"Agency.UpdateSettings": {func(ctx context.Context, c *Client) error {
+			_, err := c.Agency.UpdateSettings(ctx, &AccountSettings{})
+			return err
+		}},
+		"Records.Credits":  {func(ctx context.Context, c *Client) error { _, err := c.Records.Credits(ctx, nil); return err }},
+		"Records.Payments": {func(ctx context.Context, c *Client) error { _, err := c.Records.Payments(ctx); return err }},
 	}
 	b, err := os.ReadFile("README.md")
 	if err != nil {

@@ -152,7 +152,7 @@ func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
 		} else {
 			v.client, err = emulated().ClientFor(ev, p) // the provider's version, on the emulator
 			if err == nil && ev == multiaccounttest.VoiceTel {
-				v.admin, err = emulated().Client(ev, multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAdminKey)))
+				v.admin, err = emulated().ClientFor(ev, p, multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAdminKey)))
 			}
 		}
 		if err != nil {
@@ -182,7 +182,9 @@ func vendors(emulated func() *multiaccounttest.Server) ([]vendor, error) {
 		wpAuth = multiaccount.APIKeyAuth(k)
 	}
 	steps := []error{
-		add("VoiceTel", multiaccount.VoiceTel(), vtAuth, multiaccounttest.VoiceTel,
+		// VoiceTel's current API, v2.2: what new code should choose
+		// (VoiceTel() alone keeps v2.1 for existing code).
+		add("VoiceTel", multiaccount.VoiceTel(multiaccount.InVersion(multiaccount.VoiceTelV22)), vtAuth, multiaccounttest.VoiceTel,
 			&multiaccount.SubAccountCreate{Name: "Quickstart Branch", Username: "4592" + fmt.Sprintf("%06s", suffix), Email: "branch@example.com"}),
 		add("Kaleyra", multiaccount.Kaleyra(kySID), kyAuth, multiaccounttest.Kaleyra,
 			&multiaccount.SubAccountCreate{Name: "Quickstart", Email: "quickstart@example.com", Country: "IN", Channels: []string{"sms"}, CreditType: "shared"}),
@@ -260,10 +262,11 @@ func callsCell(ctx context.Context, c *multiaccount.Client) string {
 	return fmt.Sprintf("%d in 3 days", n)
 }
 
-// limiterDemo spends VoiceTel's hourly allowance on info/ and shows the
-// 7th call refused locally, with when the next slot opens.
+// limiterDemo spends VoiceTel's hourly allowance on account info (v2.2:
+// GET /v2.2/account) and shows the 7th call refused locally, with when the
+// next slot opens.
 func limiterDemo(ctx context.Context, c *multiaccount.Client) error {
-	fmt.Println("VoiceTel allows 6 info/ calls per hour per IP; the client enforces it:")
+	fmt.Println("VoiceTel v2.2 allows 6 account info calls (GET /v2.2/account) per hour per IP; the client enforces it:")
 	for i := 1; i <= 7; i++ {
 		_, err := c.Agency.Account(ctx)
 		var rl *multiaccount.RateLimitError
