@@ -5,7 +5,7 @@
 //
 // # Quick start
 //
-//	c, err := multiaccount.NewClient(multiaccount.VoiceTel(),
+//	c, err := multiaccount.NewClient(multiaccount.VoiceTel(multiaccount.InVersion(multiaccount.VoiceTelV22)),
 //		multiaccount.WithAuth(multiaccount.Bearer(os.Getenv("VOICETEL_API_KEY"))))
 //	if err != nil {
 //		return err
@@ -18,24 +18,26 @@
 // A [ProviderOption] chooses which of a vendor's deployments a provider
 // talks to, e.g. [InRegion] for Kaleyra's regional hosts:
 // Kaleyra(sid, InRegion(RegionEurope)), and [InVersion] for a vendor's API
-// version: Woodpecker(InVersion(WoodpeckerV2)), the version new Woodpecker
-// code should choose. Without options each provider keeps its default host
-// and the version of its seed document.
+// version: VoiceTel(InVersion(VoiceTelV22)) and
+// Woodpecker(InVersion(WoodpeckerV2)), the current versions new code should
+// choose. Without options each provider keeps its default host and the
+// version of its seed document (VoiceTel v2.1, Woodpecker v1).
 //
 // # Services
 //
 // Every Client has the same four services; an operation its vendor does
 // not offer fails with [ErrUnsupported] before any I/O.
 //
-//   - [AgencyService]: the agency's own account, sessions, signup,
-//     recovery, prospects.
+//   - [AgencyService]: the agency's own account and its settings, sessions,
+//     signup, recovery, prospects.
 //   - [SubAccountsService]: list (one page, with a cursor: [ListOptions]),
 //     iterate ([SubAccountsService.All]), get, create (one, or a batch:
 //     [SubAccountsService.CreateBatch]), update, delete, set message
 //     limits, recharge, and list a sub-account's users.
 //   - [KeysService]: list, create and exchange API keys.
 //   - [RecordsService]: call records, as pages with a resumable cursor
-//     ([RecordsService.CallsPage]) or an iterator, and recurring charges.
+//     ([RecordsService.CallsPage]) or an iterator, recurring charges, and
+//     credit and payment history.
 //
 // IDs are strings whatever the vendor uses. Optional request fields are
 // pointers; [Ptr] sets one inline. Results print readably with %v and %+v

@@ -44,6 +44,18 @@ func (u User) Format(f fmt.State, verb rune) { formatFields(f, verb, u) }
 // JSON text, Balance as a number.
 func (r Recharge) Format(f fmt.State, verb rune) { formatFields(f, verb, r) }
 
+// Format prints the credit readably for %v, %+v, %#v and %s: Raw as its
+// (redacted) JSON text.
+func (c Credit) Format(f fmt.State, verb rune) { formatFields(f, verb, c) }
+
+// Format prints the payment readably for %v, %+v, %#v and %s: Raw as its
+// (redacted) JSON text.
+func (p Payment) Format(f fmt.State, verb rune) { formatFields(f, verb, p) }
+
+// Format prints the update readably for %v, %+v, %#v and %s: Raw as its
+// (redacted) JSON text.
+func (u SettingsUpdate) Format(f fmt.State, verb rune) { formatFields(f, verb, u) }
+
 // formatFields prints struct v as fmt would (%v: {a b}, %+v: {A:a B:b},
 // %#v: pkg.T{A:a, B:b}) except that a json.RawMessage prints as compact
 // JSON text rather than bytes and a *float64 as its number rather than an
