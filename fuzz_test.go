@@ -22,11 +22,14 @@ type fuzzCall struct {
 	call func(ctx context.Context, c *Client) (any, error)
 }
 
-// seedFromTestdata adds every fixture of a vendor to the corpus under each
-// status.
+// seedFromTestdata adds every fixture of a vendor (a folder under
+// testdata, e.g. "voicetel/v2.2") to the corpus under each status.
 func seedFromTestdata(f *testing.F, vendor string, statuses ...int) {
 	files, _ := filepath.Glob(filepath.Join("testdata", vendor, "*"))
 	for _, name := range files {
+		if st, err := os.Stat(name); err == nil && st.IsDir() {
+			continue
+		}
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -105,6 +108,12 @@ func isNilValue(v any) bool {
 		return v == nil
 	case []*SubAccount:
 		return v == nil
+	case *SettingsUpdate:
+		return v == nil
+	case []*Credit:
+		return v == nil
+	case []*Payment:
+		return v == nil
 	}
 	return false
 }
@@ -154,6 +163,33 @@ func FuzzVoiceTelResponses(f *testing.F) {
 			checkFuzzResult(t, fc.name, v, err)
 		}
 	})
+}
+
+// FuzzVoiceTelV22Responses runs every v2.2 operation, the shared ones and
+// those only v2.2 has, against the fuzzed answer.
+func FuzzVoiceTelV22Responses(f *testing.F) {
+	calls := []fuzzCall{
+		{"SubAccounts.Create", func(ctx context.Context, c *Client) (any, error) {
+			return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Username: "1234567890", Email: "a@example.com"})
+		}},
+		{"Keys.Exchange", func(ctx context.Context, c *Client) (any, error) { return c.Keys.Exchange(ctx, "1234567890", "pw") }},
+		{"Records.Calls", func(ctx context.Context, c *Client) (any, error) { return collectCalls(ctx, c, nil) }},
+		{"Agency.Account", func(ctx context.Context, c *Client) (any, error) { return c.Agency.Account(ctx) }},
+		{"Records.RecurringCharges", func(ctx context.Context, c *Client) (any, error) { return c.Records.RecurringCharges(ctx) }},
+		{"Agency.SIPRegistration", func(ctx context.Context, c *Client) (any, error) { return c.Agency.SIPRegistration(ctx) }},
+		{"Agency.Signup", func(ctx context.Context, c *Client) (any, error) {
+			return c.Agency.Signup(ctx, &Signup{Name: "J", Email: "j@example.com"})
+		}},
+		{"Agency.Recover", func(ctx context.Context, c *Client) (any, error) {
+			return struct{}{}, c.Agency.Recover(ctx, "j@example.com")
+		}},
+		{"Agency.UpdateSettings", func(ctx context.Context, c *Client) (any, error) {
+			return c.Agency.UpdateSettings(ctx, &AccountSettings{Notify: Ptr(true)})
+		}},
+		{"Records.Credits", func(ctx context.Context, c *Client) (any, error) { return c.Records.Credits(ctx, nil) }},
+		{"Records.Payments", func(ctx context.Context, c *Client) (any, error) { return c.Records.Payments(ctx) }},
+	}
+	fuzzVendor(f, "voicetel/v2.2", VoiceTel(InVersion(VoiceTelV22)), Bearer("fuzz-key"), calls)
 }
 
 // fuzzVendor runs every operation of a vendor against the fuzzed answer.

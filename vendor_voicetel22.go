@@ -64,6 +64,22 @@ func (voiceTel) request22(op, action string, keyed bool, fields map[string]any) 
 	return r, nil
 }
 
+// list22 sends the keyed read action (query fields) and returns the items
+// of the list its data carries under the action's name.
+func (v voiceTel) list22(ctx context.Context, c *Client, op, action string, fields map[string]any) (*response, []json.RawMessage, error) {
+	r, err := v.request(c, op, action, true, fields)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.repeatable = true
+	resp, data, err := v.payload(ctx, c, r, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := voiceTel22Items(resp, data, action)
+	return resp, items, err
+}
+
 // voiceTel22Items decodes the list under field in a v2.2 data object,
 // refusing an answer without it.
 func voiceTel22Items(resp *response, data json.RawMessage, field string) ([]json.RawMessage, error) {
@@ -206,16 +222,7 @@ func (v voiceTel) credits(ctx context.Context, c *Client, q CreditQuery) ([]*Cre
 	if q.Paid != nil {
 		fields = map[string]any{"status": map[bool]string{true: "paid", false: "unpaid"}[*q.Paid]}
 	}
-	r, err := v.request(c, op, "credits", true, fields)
-	if err != nil {
-		return nil, err
-	}
-	r.repeatable = true
-	resp, data, err := v.payload(ctx, c, r, "")
-	if err != nil {
-		return nil, err
-	}
-	items, err := voiceTel22Items(resp, data, "credits")
+	resp, items, err := v.list22(ctx, c, op, "credits", fields)
 	if err != nil {
 		return nil, err
 	}
@@ -240,16 +247,7 @@ func (v voiceTel) payments(ctx context.Context, c *Client) ([]*Payment, error) {
 	if v.version != VoiceTelV22 {
 		return nil, unsupported(v.name()+" "+string(v.version), op)
 	}
-	r, err := v.request(c, op, "payments", true, nil)
-	if err != nil {
-		return nil, err
-	}
-	r.repeatable = true
-	resp, data, err := v.payload(ctx, c, r, "")
-	if err != nil {
-		return nil, err
-	}
-	items, err := voiceTel22Items(resp, data, "payments")
+	resp, items, err := v.list22(ctx, c, op, "payments", nil)
 	if err != nil {
 		return nil, err
 	}

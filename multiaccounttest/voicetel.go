@@ -214,20 +214,28 @@ func (s *Server) vtAdd(w http.ResponseWriter, r *http.Request, body map[string]a
 		}
 		master = m
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.vt.accounts[username]; taken {
-		vtError(w, http.StatusConflict, "Account creation failed: username already exists")
+	a, conflict := s.vtAddAccount(username, name, email, master)
+	if conflict != "" {
+		vtError(w, http.StatusConflict, conflict)
 		return
 	}
-	if _, known := s.vt.accounts[master]; !known && master != username {
-		vtError(w, http.StatusConflict, "Account creation failed: unknown masterAccount")
-		return
-	}
-	a := s.vtNewAccount(username, name, email, master)
 	vtOK(w, map[string]any{"message": "Account Information", "account": map[string]any{
 		"name": a.Name, "username": a.Username, "password": a.Password, "email": a.Email, "masterAccount": a.MasterAccount,
 	}})
+}
+
+// vtAddAccount creates an administrator's sub-account (both versions): a
+// copy of it, or why it conflicts.
+func (s *Server) vtAddAccount(username int64, name, email string, master int64) (vtAccount, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.vt.accounts[username]; taken {
+		return vtAccount{}, "Account creation failed: username already exists"
+	}
+	if _, known := s.vt.accounts[master]; !known && master != username {
+		return vtAccount{}, "Account creation failed: unknown masterAccount"
+	}
+	return *s.vtNewAccount(username, name, email, master), ""
 }
 
 // vtNewAccount creates an account with fresh credentials. The caller holds
@@ -397,44 +405,45 @@ func (s *Server) vtRegistration(w http.ResponseWriter, r *http.Request, body map
 }
 
 func (s *Server) vtSignup(w http.ResponseWriter, _ *http.Request, body map[string]any) {
-	name, email := strings.TrimSpace(str(body, "name")), str(body, "email")
-	switch {
-	case name == "":
-		vtError(w, http.StatusBadRequest, "Field Required: name")
-		return
-	case email == "":
-		vtError(w, http.StatusBadRequest, "Field Required: email")
-		return
-	case !validEmail(email):
-		vtError(w, http.StatusBadRequest, "Field: email must be valid")
+	a, status, msg := s.vtSignupFrom(body)
+	if status != 0 {
+		vtError(w, status, msg)
 		return
 	}
-	if p, present := body["promo"]; present {
-		if _, ok := p.(string); !ok {
-			vtError(w, http.StatusBadRequest, "Field: promo must be a string")
-			return
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.vtByEmail(email) != nil {
-		vtError(w, http.StatusConflict, "Account creation failed: email already registered")
-		return
-	}
-	a := s.vtSignupAccount(name, email)
 	vtOK(w, map[string]any{"message": "Account Information", "account": map[string]any{
 		"name": a.Name, "masterAccount": a.MasterAccount, "username": a.Username, "password": a.Password, "email": a.Email,
 	}})
 }
 
-// vtSignupAccount creates a self-service account under the next free
-// username, its own master account. The caller holds s.mu.
-func (s *Server) vtSignupAccount(name, email string) *vtAccount {
+// vtSignupFrom checks a signup body (both versions take the same fields)
+// and creates the account under the next free username, its own master
+// account. It returns a copy of the account, or the failure's status and
+// message.
+func (s *Server) vtSignupFrom(body map[string]any) (vtAccount, int, string) {
+	name, email := strings.TrimSpace(str(body, "name")), str(body, "email")
+	switch {
+	case name == "":
+		return vtAccount{}, http.StatusBadRequest, "Field Required: name"
+	case email == "":
+		return vtAccount{}, http.StatusBadRequest, "Field Required: email"
+	case !validEmail(email):
+		return vtAccount{}, http.StatusBadRequest, "Field: email must be valid"
+	}
+	if p, present := body["promo"]; present {
+		if _, ok := p.(string); !ok {
+			return vtAccount{}, http.StatusBadRequest, "Field: promo must be a string"
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vtByEmail(email) != nil {
+		return vtAccount{}, http.StatusConflict, "Account creation failed: email already registered"
+	}
 	username := int64(4592087000)
 	for s.vt.accounts[username] != nil {
 		username++
 	}
-	return s.vtNewAccount(username, name, email, username)
+	return *s.vtNewAccount(username, name, email, username), 0, ""
 }
 
 // validEmail is a loose syntax check: something@something.something.

@@ -165,17 +165,11 @@ func (s *Server) vt22Create(w http.ResponseWriter, r *http.Request, body map[str
 		}
 		master, _ = strconv.ParseInt(ms, 10, 64)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.vt.accounts[username]; taken {
-		vt22Error(w, http.StatusConflict, "Creation failed: username already exists")
+	a, conflict := s.vtAddAccount(username, name, email, master)
+	if conflict != "" {
+		vt22Error(w, http.StatusConflict, conflict)
 		return
 	}
-	if _, known := s.vt.accounts[master]; !known && master != username {
-		vt22Error(w, http.StatusConflict, "Creation failed: unknown masterAccount")
-		return
-	}
-	a := s.vtNewAccount(username, name, email, master)
 	vt22OK(w, http.StatusCreated, map[string]any{
 		"username": user, "password": a.Password, "name": a.Name, "email": a.Email,
 		"masterAccount": strconv.FormatInt(a.MasterAccount, 10),
@@ -396,29 +390,11 @@ func (s *Server) vt22Recovery(w http.ResponseWriter, _ *http.Request, body map[s
 }
 
 func (s *Server) vt22Signup(w http.ResponseWriter, _ *http.Request, body map[string]any) {
-	name, _ := body["name"].(string)
-	email, _ := body["email"].(string)
-	switch {
-	case strings.TrimSpace(name) == "":
-		vt22Error(w, http.StatusBadRequest, "Field Required: name")
-		return
-	case !validEmail(email):
-		vt22Error(w, http.StatusBadRequest, "Field Required: email (a valid address)")
+	a, status, msg := s.vtSignupFrom(body)
+	if status != 0 {
+		vt22Error(w, status, msg)
 		return
 	}
-	if p, present := body["promo"]; present {
-		if _, ok := p.(string); !ok {
-			vt22Error(w, http.StatusBadRequest, "Field promo must be a string")
-			return
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.vtByEmail(email) != nil {
-		vt22Error(w, http.StatusConflict, "Creation failed: email already registered")
-		return
-	}
-	a := s.vtSignupAccount(name, email)
 	vt22OK(w, http.StatusCreated, map[string]any{
 		"username": strconv.FormatInt(a.Username, 10), "password": a.Password, "name": a.Name, "email": a.Email,
 	})
