@@ -1,9 +1,13 @@
 package multiaccount_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,4 +146,129 @@ func TestE2EVoiceTelV22HourlyLimit(t *testing.T) {
 	}
 	clock.Advance(time.Hour)
 	must(c.Agency.Account(ctx)).get(t)
+}
+
+// exchange is one request to the emulator and its answer.
+type exchange struct {
+	req      *http.Request
+	reqBody  []byte
+	status   int
+	respBody []byte
+}
+
+// recordingTransport keeps every exchange that passes through it.
+type recordingTransport struct {
+	mu  sync.Mutex
+	all []exchange
+}
+
+func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(rb))
+	rt.mu.Lock()
+	rt.all = append(rt.all, exchange{req.Clone(context.Background()), body, resp.StatusCode, rb})
+	rt.mu.Unlock()
+	return resp, nil
+}
+
+// The emulator answers every v2.2 request, successes and failures, with a
+// status the document gives the operation and a body its schema allows;
+// every account operation of the document is exercised.
+func TestE2EVoiceTelV22EmulatorMatchesTheDocument(t *testing.T) {
+	srv, clock := emulator(t)
+	rt := &recordingTransport{}
+	mk := func(opts ...multiaccount.Option) *multiaccount.Client {
+		return client22(t, srv, append([]multiaccount.Option{multiaccount.WithClock(clock), multiaccount.WithRateLimitWait(0),
+			multiaccount.WithHTTPClient(&http.Client{Transport: rt}), multiaccount.PrivateLimitersForTest()}, opts...)...)
+	}
+	c := mk()
+	admin := mk(multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelAdminKey)))
+	ctx := context.Background()
+	// raw sends a request the document's schema refuses (the services
+	// validate before sending): only the answer is checked.
+	invalid := map[int]bool{}
+	raw := func(c *multiaccount.Client, method, path string, body any) {
+		t.Helper()
+		rt.mu.Lock()
+		invalid[len(rt.all)] = true
+		rt.mu.Unlock()
+		req, err := c.NewRequest(method, path, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = c.Do(ctx, req, nil)
+	}
+	// Successes.
+	must(c.Agency.Account(ctx)).get(t)
+	must(c.Keys.Exchange(ctx, multiaccounttest.VoiceTelUsername, multiaccounttest.VoiceTelPassword)).get(t)
+	must(c.Records.CallsPage(ctx, &multiaccount.CallQuery{Start: clock.Now().Add(-72 * time.Hour), End: clock.Now()})).get(t)
+	must(c.Records.RecurringCharges(ctx)).get(t)
+	must(c.Agency.SIPRegistration(ctx)).get(t)
+	must(c.Agency.Signup(ctx, &multiaccount.Signup{Name: "Jo", Email: "jo@example.com", Promo: "P"})).get(t)
+	if err := c.Agency.Recover(ctx, "jo@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	must(admin.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "B", Username: "4592099999", Email: "b@example.com", MasterAccount: multiaccounttest.VoiceTelUsername})).get(t)
+	must(c.Agency.UpdateSettings(ctx, &multiaccount.AccountSettings{Timezone: multiaccount.Ptr("America/Denver"), Notify: multiaccount.Ptr(true), NotifyThreshold: multiaccount.Ptr(3), CallerID: multiaccount.Ptr("3125550100")})).get(t)
+	must(admin.Agency.UpdateSettings(ctx, &multiaccount.AccountSettings{CCS: multiaccount.Ptr(2), SMS: multiaccount.Ptr(true), MMS: multiaccount.Ptr(true), International: multiaccount.Ptr(false), E911: multiaccount.Ptr(true)})).get(t)
+	must(c.Records.Credits(ctx, &multiaccount.CreditQuery{Paid: multiaccount.Ptr(true)})).get(t)
+	must(c.Records.Payments(ctx)).get(t)
+
+	// Failures: 401, 403, 404, 409, 400 and 429.
+	bad := mk(multiaccount.WithAuth(multiaccount.Bearer("wrong")))
+	_, _ = bad.Records.Payments(ctx)
+	_, _ = bad.Records.Credits(ctx, nil)
+	_, _ = bad.Agency.Account(ctx)
+	_, _ = c.Keys.Exchange(ctx, multiaccounttest.VoiceTelUsername, "wrong-password")
+	_, _ = c.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "X", Username: "4592099998", Email: "x@example.com"})
+	_, _ = admin.SubAccounts.Create(ctx, &multiaccount.SubAccountCreate{Name: "B", Username: "4592099999", Email: "b@example.com"})
+	_, _ = mk(multiaccount.WithAuth(multiaccount.Bearer(multiaccounttest.VoiceTelUnregisteredKey))).Agency.SIPRegistration(ctx)
+	_ = c.Agency.Recover(ctx, "nobody@example.com")
+	_, _ = c.Agency.Signup(ctx, &multiaccount.Signup{Name: "Jo", Email: "jo@example.com"})
+	_, _ = c.Agency.UpdateSettings(ctx, &multiaccount.AccountSettings{SMS: multiaccount.Ptr(false)})
+	raw(c, "POST", "v2.2/account/recovery", map[string]any{"email": "nope"})
+	raw(c, "GET", "v2.2/account/credits?status=open", nil)
+	raw(c, "POST", "v2.2/accounts", map[string]any{"email": "k@example.com"})
+	raw(c, "POST", "v2.2/account/api-key", map[string]any{"username": multiaccounttest.VoiceTelUsername})
+	// A second client, with a window of its own, finds the server's full.
+	for i := 0; i < 5; i++ {
+		_, _ = c.Agency.Account(ctx)
+	}
+	_, _ = mk().Agency.Account(ctx)
+
+	seen := map[string]bool{}
+	statuses := map[int]bool{}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for i, x := range rt.all {
+		if !multiaccount.CheckVoiceTelV22ExchangeForTest(t, x.req, x.reqBody, !invalid[i], x.status, x.respBody) {
+			t.Skip("VoiceTel's v2.2 document not beside the checkout")
+		}
+		statuses[x.status] = true
+		if x.status < 300 {
+			seen[x.req.Method+" "+x.req.URL.Path] = true
+		}
+	}
+	for _, st := range []int{200, 201, 400, 401, 403, 404, 409, 429} {
+		if !statuses[st] {
+			t.Errorf("no exchange answered %d", st)
+		}
+	}
+	if len(seen) != 11 {
+		t.Errorf("operations answered with success: %d, want all 11 of the account family: %v", len(seen), seen)
+	}
 }

@@ -427,6 +427,9 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 	if v.version != VoiceTelV22 {
 		// v2.1: an array of one.
 		var list []json.RawMessage
+		if len(obj) == 0 {
+			return nil, resp.malformed("the account array is empty", nil)
+		}
 		if err := json.Unmarshal(obj, &list); err != nil {
 			return nil, resp.malformed("account is not an array", err)
 		}
