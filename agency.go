@@ -26,7 +26,8 @@ func (s *AgencyService) Session(ctx context.Context) (*Session, error) {
 }
 
 // Account returns the account the credentials belong to. Offered by
-// VoiceTel (info; 6 requests per hour per IP address).
+// VoiceTel (v2.1 info/, v2.2 GET /v2.2/account; 6 requests per hour per
+// IP address).
 func (s *AgencyService) Account(ctx context.Context) (*Account, error) {
 	if err := s.client().ready(ctx, "Agency.Account"); err != nil {
 		return nil, err

@@ -22,7 +22,9 @@ func (s *RecordsService) client() *Client {
 // after each page). Where the vendor filters by date, Start and End become
 // UTC dates with End's date included. Offered by CallTrackingMetrics
 // (q.AccountID required; page-numbered) and VoiceTel (the key's own
-// account, every record in one page; 6 requests per hour per IP address).
+// account, every record in one page; 6 requests per hour per IP address;
+// v2.2 sends End as start and Start as end, as its document describes the
+// range newest first).
 // Errors name the operation "Records.Calls".
 func (s *RecordsService) CallsPage(ctx context.Context, q *CallQuery) (*CallPage, error) {
 	if err := s.client().ready(ctx, "Records.Calls"); err != nil {

@@ -142,7 +142,7 @@ func (v voiceTel) updateSettings(ctx context.Context, c *Client, in *AccountSett
 	}
 	fields := map[string]any{}
 	if in.Timezone != nil {
-		if err := requiredText(op, "Timezone", *in.Timezone, "", 64); err != nil {
+		if err := requiredText(op, "Timezone", *in.Timezone, "(want an IANA time zone name, e.g. America/Chicago)", 64); err != nil {
 			return nil, err
 		}
 		fields["timezone"] = *in.Timezone
