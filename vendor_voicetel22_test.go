@@ -442,3 +442,34 @@ func TestVoiceTelV22Validation(t *testing.T) {
 		t.Errorf("exchange with a bad username: err = %v", err)
 	}
 }
+
+// LimitStatus reports v2.2's four limited operations for a v2.2 client.
+func TestVoiceTelV22LimitStatus(t *testing.T) {
+	clock := newFakeClock()
+	c, mt := voiceTel22Client(t, WithClock(clock), withPrivateLimiters())
+	respond(t, c, mt, "GET", "v2.2/account", 200, vt22(t, "info.json"))
+	respond(t, c, mt, "PUT", "v2.2/account", 200, vt22(t, "settings.json"))
+	for i := 0; i < 2; i++ {
+		if _, err := c.Agency.Account(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Agency.UpdateSettings(context.Background(), &AccountSettings{Notify: Ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := c.LimitStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var endpoints []string
+	for _, st := range got {
+		endpoints = append(endpoints, st.Endpoint)
+	}
+	if strings.Join(endpoints, " ") != "/v2.2/account /v2.2/account/api-key /v2.2/account/cdr /v2.2/account/recurring-charges" {
+		t.Fatalf("endpoints: %v", endpoints)
+	}
+	// The two PUTs on the same path are not counted.
+	if got[0].Left != 4 || got[0].Limit != 6 || got[1].Left != 6 {
+		t.Errorf("status: %+v", got)
+	}
+}
