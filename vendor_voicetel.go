@@ -40,6 +40,14 @@ import (
 // only within RetryPolicy.MaxRetryAfter, as the vendor did not act on it),
 // and it holds back no later call.
 //
+// Records.Calls: neither version pages; the answer holds every record in
+// the range, so CallsPage returns one page without a NextCursor. v2.2's
+// document describes its range newest first (start is the later bound, by
+// default now; end the earlier, by default 24 hours ago) and says the
+// records' key [account, start] lets a caller page by time: to split a
+// long range, ask for shorter Start–End windows, each record's Start
+// showing where one ended.
+//
 // Each limited operation has its own window, enforced exactly and shared
 // by every Client in the process that talks to the same host: see
 // WithRateLimitWait.
