@@ -11,9 +11,11 @@ import (
 	"github.com/jarcoal/httpmock"
 )
 
+// voiceTel22Client is a v2.2 client over a mock transport, with limiters
+// of its own (the tests run repeatedly against one mock host).
 func voiceTel22Client(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
-	return mockClient(t, VoiceTel(InVersion(VoiceTelV22)), append([]Option{WithAuth(Bearer(vtKey))}, opts...)...)
+	return mockClient(t, VoiceTel(InVersion(VoiceTelV22)), append([]Option{WithAuth(Bearer(vtKey)), withPrivateLimiters()}, opts...)...)
 }
 
 func vt22(t *testing.T, name string) []byte { return fixture(t, "voicetel", "v2.2/"+name) }
