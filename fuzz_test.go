@@ -133,9 +133,9 @@ func collectCalls(ctx context.Context, c *Client, q *CallQuery) (any, error) {
 	return out, nil
 }
 
-func FuzzVoiceTelResponses(f *testing.F) {
-	seedFromTestdata(f, "voicetel", 200, 400, 429)
-	calls := []fuzzCall{
+// voiceTelFuzzCalls are the operations both VoiceTel versions offer.
+func voiceTelFuzzCalls() []fuzzCall {
+	return []fuzzCall{
 		{"SubAccounts.Create", func(ctx context.Context, c *Client) (any, error) {
 			return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Username: "1234567890", Email: "a@example.com"})
 		}},
@@ -153,6 +153,11 @@ func FuzzVoiceTelResponses(f *testing.F) {
 			return struct{}{}, c.Agency.Recover(ctx, "j@example.com")
 		}},
 	}
+}
+
+func FuzzVoiceTelResponses(f *testing.F) {
+	seedFromTestdata(f, "voicetel", 200, 400, 429)
+	calls := voiceTelFuzzCalls()
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		if status < 100 || status > 599 {
 			return
@@ -168,27 +173,13 @@ func FuzzVoiceTelResponses(f *testing.F) {
 // FuzzVoiceTelV22Responses runs every v2.2 operation, the shared ones and
 // those only v2.2 has, against the fuzzed answer.
 func FuzzVoiceTelV22Responses(f *testing.F) {
-	calls := []fuzzCall{
-		{"SubAccounts.Create", func(ctx context.Context, c *Client) (any, error) {
-			return c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Username: "1234567890", Email: "a@example.com"})
-		}},
-		{"Keys.Exchange", func(ctx context.Context, c *Client) (any, error) { return c.Keys.Exchange(ctx, "1234567890", "pw") }},
-		{"Records.Calls", func(ctx context.Context, c *Client) (any, error) { return collectCalls(ctx, c, nil) }},
-		{"Agency.Account", func(ctx context.Context, c *Client) (any, error) { return c.Agency.Account(ctx) }},
-		{"Records.RecurringCharges", func(ctx context.Context, c *Client) (any, error) { return c.Records.RecurringCharges(ctx) }},
-		{"Agency.SIPRegistration", func(ctx context.Context, c *Client) (any, error) { return c.Agency.SIPRegistration(ctx) }},
-		{"Agency.Signup", func(ctx context.Context, c *Client) (any, error) {
-			return c.Agency.Signup(ctx, &Signup{Name: "J", Email: "j@example.com"})
-		}},
-		{"Agency.Recover", func(ctx context.Context, c *Client) (any, error) {
-			return struct{}{}, c.Agency.Recover(ctx, "j@example.com")
-		}},
-		{"Agency.UpdateSettings", func(ctx context.Context, c *Client) (any, error) {
+	calls := append(voiceTelFuzzCalls(),
+		fuzzCall{"Agency.UpdateSettings", func(ctx context.Context, c *Client) (any, error) {
 			return c.Agency.UpdateSettings(ctx, &AccountSettings{Notify: Ptr(true)})
 		}},
-		{"Records.Credits", func(ctx context.Context, c *Client) (any, error) { return c.Records.Credits(ctx, nil) }},
-		{"Records.Payments", func(ctx context.Context, c *Client) (any, error) { return c.Records.Payments(ctx) }},
-	}
+		fuzzCall{"Records.Credits", func(ctx context.Context, c *Client) (any, error) { return c.Records.Credits(ctx, nil) }},
+		fuzzCall{"Records.Payments", func(ctx context.Context, c *Client) (any, error) { return c.Records.Payments(ctx) }},
+	)
 	fuzzVendor(f, "voicetel/v2.2", VoiceTel(InVersion(VoiceTelV22)), Bearer("fuzz-key"), calls)
 }
 

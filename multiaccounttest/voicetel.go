@@ -166,14 +166,22 @@ func (s *Server) vtAccountFor(w http.ResponseWriter, r *http.Request, body map[s
 		vtError(w, http.StatusBadRequest, "Field Required: apikey")
 		return nil
 	}
+	if a := s.vtByKey(key); a != nil {
+		return a
+	}
+	vtError(w, http.StatusUnauthorized, "Invalid API key")
+	return nil
+}
+
+// vtByKey finds the account an API key belongs to (both versions).
+func (s *Server) vtByKey(key string) *vtAccount {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, a := range s.vt.accounts {
-		if a.APIKey == key {
+		if key != "" && a.APIKey == key {
 			return a
 		}
 	}
-	vtError(w, http.StatusUnauthorized, "Invalid API key")
 	return nil
 }
 

@@ -115,15 +115,8 @@ func (s *Server) serveVoiceTel22(w http.ResponseWriter, r *http.Request) {
 // vt22Account authenticates a keyed operation by its Bearer header,
 // answering the failure itself. The caller must not hold s.mu.
 func (s *Server) vt22Account(w http.ResponseWriter, r *http.Request) *vtAccount {
-	key := bearer(r)
-	if key != "" {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for _, a := range s.vt.accounts {
-			if a.APIKey == key {
-				return a
-			}
-		}
+	if a := s.vtByKey(bearer(r)); a != nil {
+		return a
 	}
 	vt22Error(w, http.StatusUnauthorized, "Missing or invalid bearer token")
 	return nil
