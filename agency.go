@@ -95,6 +95,9 @@ func (s *AgencyService) AddProspects(ctx context.Context, companyID string, pros
 // Timezone, Notify, NotifyThreshold and CallerID, administrators also the
 // service flags and CCS.
 func (s *AgencyService) UpdateSettings(ctx context.Context, in *AccountSettings) (*SettingsUpdate, error) {
+	if err := s.client().ready(ctx, "Agency.UpdateSettings"); err != nil {
+		return nil, err
+	}
 	if in == nil {
 		return nil, s.c.named(invalid("Agency.UpdateSettings", "in", "is nil"))
 	}

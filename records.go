@@ -102,6 +102,9 @@ func (s *RecordsService) RecurringCharges(ctx context.Context) (*Charges, error)
 // vendor returns the whole history in one answer. Offered by VoiceTel v2.2
 // (VoiceTelV22; GET /v2.2/account/credits).
 func (s *RecordsService) Credits(ctx context.Context, q *CreditQuery) ([]*Credit, error) {
+	if err := s.client().ready(ctx, "Records.Credits"); err != nil {
+		return nil, err
+	}
 	var query CreditQuery
 	if q != nil {
 		query = *q
@@ -114,6 +117,9 @@ func (s *RecordsService) Credits(ctx context.Context, q *CreditQuery) ([]*Credit
 // payments, real cash, unlike Credits), newest first, in one answer.
 // Offered by VoiceTel v2.2 (VoiceTelV22; GET /v2.2/account/payments).
 func (s *RecordsService) Payments(ctx context.Context) ([]*Payment, error) {
+	if err := s.client().ready(ctx, "Records.Payments"); err != nil {
+		return nil, err
+	}
 	v, err := s.c.v.payments(ctx, s.c)
 	return v, s.c.named(err)
 }
