@@ -74,6 +74,18 @@ func hostileVendors(t *testing.T) []hostileVendor {
 				}
 				return r, []json.RawMessage{r.Raw}, err
 			}},
+		{name: "VoiceTel v2.2", provider: VoiceTel(InVersion(VoiceTelV22)), auth: Bearer(hostileSecret), secrets: []string{hostileSecret},
+			envelope:    func(m string) string { return `{"status":"error","error":{"code":400,"message":` + q(m) + `}}` },
+			fixture:     fixture(t, "voicetel", "v2.2/payments.json"),
+			caseVariant: "ApiKey",
+			call: func(ctx context.Context, c *Client) (any, []json.RawMessage, error) {
+				ps, err := c.Records.Payments(ctx)
+				var raws []json.RawMessage
+				for _, p := range ps {
+					raws = append(raws, p.Raw)
+				}
+				return ps, raws, err
+			}},
 		{name: "Kaleyra", provider: Kaleyra(kSID), auth: APIKeyAuth(hostileSecret), secrets: []string{hostileSecret},
 			envelope:    func(m string) string { return `{"code":"RBC201","message":` + q(m) + `}` },
 			fixture:     fixture(t, "kaleyra", "get.json"),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -474,4 +475,69 @@ func TestVoiceTelV22LimitStatus(t *testing.T) {
 	if got[0].Left != 4 || got[0].Limit != 6 || got[1].Left != 6 {
 		t.Errorf("status: %+v", got)
 	}
+}
+
+// No credential (the key, the exchanged password, a generated password or
+// key) reaches an error, a log line or a printed value, on any v2.2
+// operation, whatever the answer.
+func TestVoiceTelV22CanarySecrets(t *testing.T) {
+	const (
+		key      = "CANARY-V22-KEY-5e1d"
+		password = "CANARY-V22-PASS-88b0"
+	)
+	canaries := []string{key, password, "Xk29vLq0pA", "q8Rt5WzN2m", "dec759ed81963fd9a4b8a9c8f3e22b1a"}
+	logger, logs := debugLogger()
+	ctx := context.Background()
+	var errs []error
+	var values []any
+	fixtures := map[string]string{
+		"POST v2.2/account": "add.json", "POST v2.2/account/api-key": "apikey.json", "GET v2.2/account/cdr": "cdr.json",
+		"GET v2.2/account": "info.json", "GET v2.2/account/recurring-charges": "mrc.json", "POST v2.2/account/recovery": "recover.json",
+		"GET v2.2/account/registration": "registration.json", "POST v2.2/accounts": "signup.json", "PUT v2.2/account": "settings.json",
+		"GET v2.2/account/credits": "credits.json", "GET v2.2/account/payments": "payments.json",
+	}
+	run := func(status int, suffix string, transportErr bool) {
+		c, mt := mockClient(t, VoiceTel(InVersion(VoiceTelV22)), WithAuth(Bearer(key)), WithLogger(logger), WithClock(newFakeClock()),
+			WithBaseURL(testBaseURL(t)+"-"+suffix), withPrivateLimiters())
+		for op, name := range fixtures {
+			method, path, _ := strings.Cut(op, " ")
+			body := vt22(t, name)
+			if status != 200 {
+				// The vendor echoes the key, and to the exchange the
+				// password it was sent.
+				echo := key
+				if path == "v2.2/account/api-key" {
+					echo = password
+				}
+				body = []byte(`{"status":"error","error":{"code":` + strconv.Itoa(status) + `,"message":"denied for ` + echo + `"}}`)
+			}
+			mt.RegisterResponder(method, c.BaseURL()+path, func(req *http.Request) (*http.Response, error) {
+				if transportErr {
+					return nil, errors.New("proxy failed for " + req.URL.String() + " with " + req.Header.Get("Authorization"))
+				}
+				return answer(status, body)()
+			})
+		}
+		add := func(v any, err error) { errs, values = append(errs, err), append(values, v) }
+		add(c.SubAccounts.Create(ctx, &SubAccountCreate{Name: "A", Username: "1234567890", Email: "a@example.com"}))
+		add(c.Keys.Exchange(ctx, "1234567890", password))
+		add(c.Records.CallsPage(ctx, nil))
+		add(c.Agency.Account(ctx))
+		add(c.Records.RecurringCharges(ctx))
+		add(c.Agency.SIPRegistration(ctx))
+		add(c.Agency.Signup(ctx, &Signup{Name: "J", Email: "j@example.com"}))
+		add(nil, c.Agency.Recover(ctx, "j@example.com"))
+		add(c.Agency.UpdateSettings(ctx, &AccountSettings{Notify: Ptr(true)}))
+		add(c.Records.Credits(ctx, nil))
+		add(c.Records.Payments(ctx))
+		values = append(values, c)
+	}
+	run(200, "ok", false)
+	run(401, "unauthorized", false)
+	run(500, "failing", false)
+	run(0, "transport", true)
+	if len(errs) != 44 || !strings.Contains(logs.String(), "attempt=") {
+		t.Fatalf("the sweep did not run: %d errors, logs %q", len(errs), logs)
+	}
+	assertNoCanary(t, canaries, logs.String(), errs, values...)
 }
