@@ -89,7 +89,49 @@ func (a *app) agencyCommand(v *vendorSpec) *cobra.Command {
 	prospects.Flags().StringVar(&file, "file", "", "CSV with a header line: email, first_name, last_name, company, then any vendor fields (\"-\": stdin)")
 	prospects.Flags().BoolVar(&opts.Update, "update", false, "Update: edit prospects that already exist")
 
-	cmd.AddCommand(account, session, registration, signup, recoverCmd, prospects)
+	var settings multiaccount.AccountSettings
+	var tz, callerID string
+	var notify, sms, mms, intl, e911 bool
+	var threshold, ccs int
+	updateSettings := a.operation(v, "Agency.UpdateSettings", "update-settings", "Change the account's settings: only the flags given are sent",
+		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
+			u, err := c.Agency.UpdateSettings(ctx, &settings)
+			if err != nil {
+				return err
+			}
+			r := record{{name: "updated", value: strings.Join(u.Updated, " ")}, raw(u.Raw)}
+			return a.printAll(columnsOf(r), r)
+		})
+	sf := updateSettings.Flags()
+	sf.StringVar(&tz, "timezone", "", "Timezone, an IANA name")
+	sf.BoolVar(&notify, "notify", false, "Notify: low-balance notifications")
+	sf.IntVar(&threshold, "notify-threshold", 0, "NotifyThreshold in whole dollars")
+	sf.StringVar(&callerID, "caller-id", "", "CallerID, ten digits")
+	sf.IntVar(&ccs, "ccs", 0, "CCS: concurrent calls cap (administrator key)")
+	sf.BoolVar(&sms, "sms", false, "SMS service (administrator key)")
+	sf.BoolVar(&mms, "mms", false, "MMS service (administrator key)")
+	sf.BoolVar(&intl, "international", false, "International calling (administrator key)")
+	sf.BoolVar(&e911, "e911", false, "E911 service (administrator key)")
+	updateSettings.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		// Pointers only for the flags given: the SDK sends exactly those.
+		set := func(name string, apply func()) {
+			if sf.Changed(name) {
+				apply()
+			}
+		}
+		set("timezone", func() { settings.Timezone = &tz })
+		set("notify", func() { settings.Notify = &notify })
+		set("notify-threshold", func() { settings.NotifyThreshold = &threshold })
+		set("caller-id", func() { settings.CallerID = &callerID })
+		set("ccs", func() { settings.CCS = &ccs })
+		set("sms", func() { settings.SMS = &sms })
+		set("mms", func() { settings.MMS = &mms })
+		set("international", func() { settings.International = &intl })
+		set("e911", func() { settings.E911 = &e911 })
+		return nil
+	}
+
+	cmd.AddCommand(account, session, registration, signup, recoverCmd, prospects, updateSettings)
 	return cmd
 }
 

@@ -62,7 +62,45 @@ func (a *app) recordsCommand(v *vendorSpec) *cobra.Command {
 			return a.printAll(columnsOf(chargeRecord(multiaccount.Charge{})), out...)
 		})
 
-	cmd.AddCommand(calls, charges)
+	var paid, unpaid bool
+	credits := a.operation(v, "Records.Credits", "credits", "Credit history (--paid or --unpaid to filter)",
+		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
+			var q multiaccount.CreditQuery
+			switch {
+			case paid && unpaid:
+				return &usageError{"--paid and --unpaid exclude each other"}
+			case paid:
+				q.Paid = multiaccount.Ptr(true)
+			case unpaid:
+				q.Paid = multiaccount.Ptr(false)
+			}
+			items, err := c.Records.Credits(ctx, &q)
+			if err != nil {
+				return err
+			}
+			out := make([]record, len(items))
+			for i, it := range items {
+				out[i] = creditRecord(it)
+			}
+			return a.printAll(columnsOf(creditRecord(&multiaccount.Credit{})), out...)
+		})
+	credits.Flags().BoolVar(&paid, "paid", false, "only credits whose invoice is paid")
+	credits.Flags().BoolVar(&unpaid, "unpaid", false, "only credits still outstanding")
+
+	payments := a.operation(v, "Records.Payments", "payments", "Payment history",
+		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
+			items, err := c.Records.Payments(ctx)
+			if err != nil {
+				return err
+			}
+			out := make([]record, len(items))
+			for i, it := range items {
+				out[i] = paymentRecord(it)
+			}
+			return a.printAll(columnsOf(paymentRecord(&multiaccount.Payment{})), out...)
+		})
+
+	cmd.AddCommand(calls, charges, credits, payments)
 	return cmd
 }
 

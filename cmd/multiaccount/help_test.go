@@ -91,6 +91,12 @@ func TestSupportTable(t *testing.T) {
 			_, err := c.SubAccounts.Users(ctx, "", nil)
 			return err
 		},
+		"Records.Credits":  func(c *multiaccount.Client) error { _, err := c.Records.Credits(ctx, nil); return err },
+		"Records.Payments": func(c *multiaccount.Client) error { _, err := c.Records.Payments(ctx); return err },
+		"Agency.UpdateSettings": func(c *multiaccount.Client) error {
+			_, err := c.Agency.UpdateSettings(ctx, &multiaccount.AccountSettings{})
+			return err
+		},
 		"Agency.AddProspects": func(c *multiaccount.Client) error {
 			return c.Agency.AddProspects(ctx, "", nil, multiaccount.ProspectOptions{})
 		},

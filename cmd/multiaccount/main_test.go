@@ -84,6 +84,10 @@ func TestGoldenOutputs(t *testing.T) {
 		{"voicetel-records-charges", []string{"voicetel", "records", "charges"}},
 		{"voicetel-records-calls", []string{"voicetel", "records", "calls", "--start", "2026-02-01", "--end", "2026-03-02"}},
 		{"ctm-agency-session", []string{"ctm", "agency", "session"}},
+		{"voicetel-v2.2-agency-account", []string{"--api-version", "v2.2", "voicetel", "agency", "account"}},
+		{"voicetel-v2.2-records-credits", []string{"--api-version", "v2.2", "voicetel", "records", "credits"}},
+		{"voicetel-v2.2-records-payments", []string{"--api-version", "v2.2", "voicetel", "records", "payments"}},
+		{"woodpecker-v2-subaccounts-users", []string{"--api-version", "v2", "woodpecker", "subaccounts", "users", "2100000001"}},
 	}
 	for _, tc := range cases {
 		for _, format := range []string{"table", "json", "csv"} {

@@ -110,6 +110,26 @@ func userRecord(u *multiaccount.User) record {
 	}
 }
 
+func creditRecord(c *multiaccount.Credit) record {
+	return record{
+		{name: "date", value: c.Date},
+		{name: "amount", value: c.Amount},
+		{name: "paid", value: c.Paid},
+		raw(c.Raw),
+	}
+}
+
+func paymentRecord(p *multiaccount.Payment) record {
+	return record{
+		{name: "date", value: p.Date},
+		{name: "amount", value: p.Amount},
+		{name: "transaction_id", value: p.TransactionID},
+		{name: "status", value: p.Status},
+		{name: "payer_email", value: p.PayerEmail},
+		raw(p.Raw),
+	}
+}
+
 // resultRecord reports an operation that returns nothing but success.
 func resultRecord(id, result string) record {
 	return record{{name: "id", value: id}, {name: "result", value: result}}

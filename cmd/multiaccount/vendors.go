@@ -31,7 +31,7 @@ type vendorSpec struct {
 var vendorSpecs = []vendorSpec{
 	{
 		name: "voicetel", title: "VoiceTel", emulated: multiaccounttest.VoiceTel,
-		versions: []string{string(multiaccount.VoiceTelV21)},
+		versions: []string{string(multiaccount.VoiceTelV21), string(multiaccount.VoiceTelV22)},
 		env:      []string{"VOICETEL_API_KEY"},
 		auth:     func(v []string) multiaccount.Authenticator { return multiaccount.Bearer(v[0]) },
 	},
@@ -163,6 +163,9 @@ var supports = map[string]map[string]bool{
 	"Keys.Exchange":            set("voicetel"),
 	"Records.Calls":            set("voicetel", "calltrackingmetrics"),
 	"Records.RecurringCharges": set("voicetel"),
+	"Records.Credits":          set("voicetel@v2.2"),
+	"Records.Payments":         set("voicetel@v2.2"),
+	"Agency.UpdateSettings":    set("voicetel@v2.2"),
 	"Agency.Account":           set("voicetel"),
 	"Agency.Session":           set("calltrackingmetrics"),
 	"Agency.SIPRegistration":   set("voicetel"),
