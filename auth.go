@@ -3,6 +3,7 @@ package multiaccount
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // redacted is what a Secret prints as.
@@ -88,7 +90,7 @@ func (k *keyPair) authorize(req *http.Request) (used, error) {
 }
 
 func (k *keyPair) kind() authKind                { return kindKeyPair }
-func (k *keyPair) scrubValues() []string         { return []string{k.id.Reveal(), k.secret.Reveal()} }
+func (k *keyPair) scrubValues() []string         { return basicForms(k.id, k.secret) }
 func (k *keyPair) identity() string              { return hashID("p", k.id.Reveal()) }
 func (k *keyPair) fieldValues() (Secret, Secret) { return k.id, k.secret }
 func (k *keyPair) withKey(key Secret) credential { return &keyPair{id: key, secret: k.secret} }
@@ -275,11 +277,12 @@ func (s *SessionToken) sessionToken() *SessionToken   { return s }
 // shared token) and its token changes with every exchange.
 func (s *SessionToken) identity() string { return hashID("s", fmt.Sprintf("%p", s)) }
 
-// scrubValues lists the key pair and current token.
+// scrubValues lists the key pair (as HTTP Basic too: the exchange may send
+// it so) and current token.
 func (s *SessionToken) scrubValues() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := []string{s.access.Reveal(), s.secret.Reveal()}
+	out := basicForms(s.access, s.secret)
 	if s.session != nil {
 		out = append(out, s.session.Token.Reveal())
 	}
@@ -409,7 +412,8 @@ type credential interface {
 	// used, so that the pipeline can invalidate exactly that token on a 401.
 	authorize(req *http.Request) (used, error)
 	// scrubValues lists every credential value the authenticator could
-	// send, for scrubbing text from outside.
+	// send, in every form the SDK sends it (an HTTP Basic pair's base64
+	// too), for scrubbing text from outside.
 	scrubValues() []string
 	// identity names the credential for keying limits: a hash, never the
 	// credential itself.
@@ -573,4 +577,32 @@ func (q *queryToken) authorize(req *http.Request) (used, error) {
 		v.Set(q.param, token)
 		req.URL.RawQuery = v.Encode()
 	})
+}
+
+// basicForms are the forms of an identifier and secret the SDK sends: each
+// value, and the base64 of "id:secret" that HTTP Basic carries (unpadded,
+// so that an echo that drops the padding is found too; the scrubber also
+// finds it URL-escaped).
+func basicForms(id, secret Secret) []string {
+	out := []string{id.Reveal(), secret.Reveal()}
+	if id != "" || secret != "" {
+		out = append(out, base64.RawStdEncoding.EncodeToString([]byte(id.Reveal()+":"+secret.Reveal())))
+	}
+	return out
+}
+
+// checkCredential refuses, in NewClient, a built-in credential with a
+// control character (a newline from a file or an environment variable):
+// it cannot go into a header, and would fail only later, at the network.
+func checkCredential(a Authenticator) error {
+	cr := credentialOf(a)
+	if cr == nil {
+		return nil
+	}
+	for _, v := range cr.scrubValues() {
+		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			return invalid("NewClient", "WithAuth", "the credential contains a control character (a newline?); trim it")
+		}
+	}
+	return nil
 }

@@ -117,6 +117,9 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		c.retry = s.retry.withDefaults()
 	}
 	if s.auth != nil {
+		if err := checkCredential(s.auth); err != nil {
+			return nil, nameProvider(err, p.v.name())
+		}
 		a, err := p.v.bindAuth(c, s.auth)
 		if err != nil {
 			return nil, nameProvider(err, p.v.name())

@@ -44,25 +44,9 @@ type Request struct {
 // the base URL's host. NewRequest does no I/O.
 func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 	const op = "Client.NewRequest"
-	if method == "" || strings.ContainsAny(method, " \t\r\n") {
-		return nil, invalid(op, "method", "must be an HTTP method")
-	}
-	if err := checkText(op, "path", path, 2000); err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(strings.TrimPrefix(path, "/"))
-	switch {
-	case err != nil:
-		return nil, invalid(op, "path", "is not a valid URL path")
-	case u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(path, "//"):
-		return nil, invalid(op, "path", "must be relative to the base URL: credentials go only to its host")
-	case u.Fragment != "":
-		return nil, invalid(op, "path", "must not have a fragment")
-	}
-	for _, seg := range strings.Split(u.Path, "/") {
-		if seg == ".." || seg == "." {
-			return nil, invalid(op, "path", "must not have . or .. segments")
-		}
+	u, err := checkRequest(op, method, path, true)
+	if err != nil {
+		return nil, nameProvider(err, c.Provider())
 	}
 	r := &Request{Method: strings.ToUpper(method), Path: u.EscapedPath(), op: "Client.Do"}
 	if u.RawQuery != "" {
@@ -75,7 +59,7 @@ func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 	default:
 		jr, err := newJSONRequest(op, r.Method, r.Path, body)
 		if err != nil {
-			return nil, err
+			return nil, nameProvider(err, c.Provider())
 		}
 		r.body, r.ctype = jr.body, jr.ctype
 	}
@@ -91,27 +75,35 @@ func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 // What v receives is the vendor's answer as it is: unlike the services'
 // Raw fields, credentials the vendor returns are not redacted in it.
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
-	if err := c.ready(ctx, "Client.Do"); err != nil {
-		return nil, err
+	op := "Client.Do"
+	if req != nil && req.op != "" {
+		op = req.op
+	}
+	if err := c.ready(ctx, op); err != nil {
+		return nil, nameProvider(err, c.Provider())
 	}
 	if req == nil {
-		return nil, invalid("Client.Do", "req", "is nil; build it with NewRequest")
+		return nil, c.named(invalid(op, "req", "is nil; build it with NewRequest"))
 	}
 	if rv := reflect.ValueOf(v); v != nil && (rv.Kind() != reflect.Pointer || rv.IsNil()) {
-		return nil, invalid(req.op, "v", "must be nil or a non-nil pointer")
+		return nil, c.named(invalid(op, "v", "must be nil or a non-nil pointer"))
+	}
+	// A hand-built Request meets NewRequest's rules too, and its Path has
+	// no query: a "?" in it would reach the server as one (and past the
+	// path the limits are found from).
+	if _, err := checkRequest(op, req.Method, req.Path, false); err != nil {
+		return nil, c.named(err)
 	}
 	var meta Response
-	if ctx != nil {
-		if dst, _ := ctx.Value(captureKey{}).(*Response); dst != nil {
-			defer func() {
-				if meta.StatusCode != 0 {
-					*dst = meta
-				}
-			}()
-		}
-		ctx = CaptureResponse(ctx, &meta)
+	if dst, _ := ctx.Value(captureKey{}).(*Response); dst != nil {
+		defer func() {
+			if meta.StatusCode != 0 {
+				*dst = meta
+			}
+		}()
 	}
-	r := &request{op: req.op, method: req.Method, path: strings.TrimPrefix(req.Path, "/"), query: req.Query,
+	ctx = CaptureResponse(ctx, &meta)
+	r := &request{op: op, method: strings.ToUpper(req.Method), path: strings.TrimPrefix(req.Path, "/"), query: req.Query,
 		body: req.body, ctype: req.ctype, repeatable: req.Repeatable}
 	resp, err := c.do(ctx, r)
 	if err != nil {
@@ -152,6 +144,11 @@ type Response struct {
 //	page, err := c.SubAccounts.List(multiaccount.CaptureResponse(ctx, &meta), nil)
 //	log.Print(meta.StatusCode, meta.RequestID)
 func CaptureResponse(ctx context.Context, dst *Response) context.Context {
+	if ctx == nil {
+		// A nil context is refused by the call it reaches, with a
+		// *ValidationError; it is not a panic here.
+		return nil
+	}
 	return context.WithValue(ctx, captureKey{}, dst)
 }
 
@@ -213,4 +210,52 @@ func (r *Response) String() string {
 		return "<nil>"
 	}
 	return fmt.Sprintf("multiaccount.Response{StatusCode: %d, RequestID: %q}", r.StatusCode, r.RequestID)
+}
+
+// checkRequest applies the rules every exported request meets, before any
+// I/O: method an RFC 7230 token, path valid text relative to the base URL,
+// without a fragment or dot segments. fromPath allows a query string in
+// path (NewRequest moves it to Query); a Request's Path has none.
+func checkRequest(op, method, path string, fromPath bool) (*url.URL, error) {
+	if !isToken(method) {
+		return nil, invalid(op, "method", "must be an HTTP method (an RFC 7230 token)")
+	}
+	if err := checkText(op, "path", path, 2000); err != nil {
+		return nil, err
+	}
+	if !fromPath && strings.ContainsAny(path, "?#") {
+		return nil, invalid(op, "path", `must not contain "?" or "#": put the query in Query`)
+	}
+	u, err := url.Parse(strings.TrimPrefix(path, "/"))
+	switch {
+	case err != nil:
+		return nil, invalid(op, "path", "is not a valid URL path")
+	case u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(path, "//"):
+		return nil, invalid(op, "path", "must be relative to the base URL: credentials go only to its host")
+	case u.Fragment != "" || strings.Contains(path, "#"):
+		return nil, invalid(op, "path", "must not have a fragment")
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == ".." || seg == "." {
+			return nil, invalid(op, "path", "must not have . or .. segments")
+		}
+	}
+	return u, nil
+}
+
+// isToken reports whether s is an RFC 7230 token, the syntax of a method.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

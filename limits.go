@@ -59,7 +59,7 @@ func (c *Client) limitWindow(r *request, a Authenticator) Window {
 			return w.(Window)
 		}
 	}
-	key := fmt.Sprintf("w|%s%s|%d/%s", c.limitHost, path.Clean("/"+c.base.EscapedPath()+"/"+r.path), r.window.n, r.window.per)
+	key := fmt.Sprintf("w|%s%s|%d/%s", c.limitHost, c.endpointPath(r.path), r.window.n, r.window.per)
 	if r.window.perKey {
 		key += "|" + identityOf(a)
 	}
@@ -68,6 +68,45 @@ func (c *Client) limitWindow(r *request, a Authenticator) Window {
 		c.windows.Store(r.path, w)
 	}
 	return w
+}
+
+// endpointPath is the endpoint a request path reaches, as the server
+// resolves it: the base URL's path and rel joined, percent-decoded, dot
+// segments and doubled slashes removed (a trailing slash kept), never a
+// query. Limits are found and keyed from it, so that no spelling of one
+// endpoint ("%69nfo", "info%2F", a base URL ending in "/v2.1/") leaves its
+// window. Every escape is decoded, "%2F" too: servers that decode it reach
+// the limited endpoint, and a limit applied once too often is the safe
+// error.
+func (c *Client) endpointPath(rel string) string {
+	p := c.base.EscapedPath() + "/" + rel
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
+	}
+	clean := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
+}
+
+// limitOf is the vendor's rolling limit on method at the endpoint rel
+// reaches. The
+// vendor's limitFor sees the canonical path relative to the host and, if
+// that matches nothing, each shorter tail of it, so that a base URL with a
+// path of its own (a proxy's prefix, or the version) keeps the limit.
+func (c *Client) limitOf(method, rel string) windowLimit {
+	p := strings.TrimPrefix(c.endpointPath(rel), "/")
+	for {
+		if w := c.v.limitFor(method, p); w.n > 0 {
+			return w
+		}
+		i := strings.IndexByte(p, '/')
+		if i < 0 || i == len(p)-1 {
+			return windowLimit{}
+		}
+		p = p[i+1:]
+	}
 }
 
 // slot is a booked window slot an attempt must confirm or cancel.
@@ -89,7 +128,7 @@ func (c *Client) takeSlot(ctx context.Context, r *request, a Authenticator) (slo
 			return sl, err
 		}
 		if !ok {
-			return sl, &RateLimitError{Local: true, RetryAfter: s.Wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path}
+			return sl, &RateLimitError{Local: true, RetryAfter: s.Wait, Operation: r.op, Provider: c.v.name(), Endpoint: c.errPath(r)}
 		}
 		sl = slot{w: w, s: s, ok: true}
 		if err := c.sleep(ctx, s.Wait); err != nil {
@@ -161,7 +200,7 @@ func (b *tokenBucket) wait(ctx context.Context, c *Client, r *request) error {
 	d := res.DelayFrom(now)
 	if d > c.rateWait {
 		res.CancelAt(now)
-		return &RateLimitError{Local: true, RetryAfter: d, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path}
+		return &RateLimitError{Local: true, RetryAfter: d, Operation: r.op, Provider: c.v.name(), Endpoint: c.errPath(r)}
 	}
 	if err := c.sleep(ctx, d); err != nil {
 		res.CancelAt(c.clock.Now())

@@ -75,7 +75,7 @@ func newJSONRequest(op, method, path string, body any) (*request, error) {
 	if body != nil {
 		b, err := marshalJSON(body)
 		if err != nil {
-			return nil, fmt.Errorf("multiaccount: %s: encode request: %w", op, err)
+			return nil, invalid(op, "body", "cannot be encoded as JSON: "+err.Error())
 		}
 		r.body, r.ctype = b, "application/json"
 	}
@@ -90,7 +90,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		return nil, invalid(r.op, "ctx", "is nil")
 	}
 	if r.window.n == 0 {
-		r.window = c.v.limitFor(r.method, r.path)
+		r.window = c.limitOf(r.method, r.path)
 	}
 	st := &callState{c: c, r: r}
 	resp, err := c.send(ctx, st)
@@ -199,7 +199,7 @@ func (c *Client) check(r *request, resp *response) error {
 			}
 			c.blockWindow(r, wait)
 		}
-		return &RateLimitError{RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: "/" + r.path, api: apiErr}
+		return &RateLimitError{RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: c.errPath(r), api: apiErr}
 	}
 	return apiErr
 }
@@ -245,7 +245,7 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 		return &DecodeError{Operation: r.op, Provider: c.v.name(), StatusCode: tl.status,
 			Reason: fmt.Sprintf("body exceeds the %d-byte cap (WithMaxResponseBytes)", c.maxBody)}
 	}
-	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: "/" + r.path, Err: c.scrubErr(r, redactErr(err))}
+	return &NetworkError{Operation: r.op, Provider: c.v.name(), Method: r.method, Path: c.errPath(r), Err: c.scrubErr(r, redactErr(err))}
 }
 
 var errBodyTooLarge = errors.New("response body too large")

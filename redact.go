@@ -52,6 +52,10 @@ func (c *Client) secrets(r *request) []string {
 // scrubErr is scrubChain with the call's credentials.
 func (c *Client) scrubErr(r *request, err error) error { return scrubChain(err, c.secrets(r)) }
 
+// errPath is r's path as errors show it, scrubbed: a caller may have put
+// a credential in a path it built.
+func (c *Client) errPath(r *request) string { return scrubText("/"+r.path, c.secrets(r)) }
+
 // redactRaw is redactJSON with the client's credentials.
 func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
 	return redactJSON(raw, c.secrets(nil), fields...)

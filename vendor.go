@@ -38,7 +38,8 @@ type vendor interface {
 	// the vendor wants (e.g. an API key bound to the vendor's header).
 	bindAuth(c *Client, a Authenticator) (Authenticator, error)
 	// limitFor is the vendor's rolling limit on the operation method path
-	// (path relative to the base URL), zero for none. The pipeline applies it
+	// (path canonical: decoded and cleaned, relative to the host or a tail
+	// of that path; see Client.limitOf), zero for none. The pipeline applies it
 	// to every request, the ones built with NewRequest included.
 	limitFor(method, path string) windowLimit
 	// limitedOps lists the operations limitFor limits (those of the

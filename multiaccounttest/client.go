@@ -69,6 +69,9 @@ func (s *Server) Client(v Vendor, opts ...multiaccount.Option) (*multiaccount.Cl
 // The emulator serves every version a vendor's server speaks at the same
 // URL, under the vendor's own paths.
 func (s *Server) ClientFor(v Vendor, p multiaccount.Provider, opts ...multiaccount.Option) (*multiaccount.Client, error) {
+	if s == nil || s.servers == nil {
+		return nil, fmt.Errorf("multiaccounttest: the Server is nil or not made by NewServer")
+	}
 	if _, ok := s.servers[v]; !ok {
 		return nil, fmt.Errorf("multiaccounttest: unknown vendor %q", v)
 	}

@@ -286,6 +286,9 @@ func NewServer(opts ...Option) *Server {
 // its base URL; the vendor's paths follow it unchanged. It returns "" for an
 // unknown vendor.
 func (s *Server) URL(v Vendor) string {
+	if s == nil {
+		return ""
+	}
 	if ts, ok := s.servers[v]; ok {
 		return ts.URL
 	}
@@ -295,6 +298,9 @@ func (s *Server) URL(v Vendor) string {
 // Close shuts every vendor server down, ending requests held by faults
 // first. It is safe to call more than once.
 func (s *Server) Close() {
+	if s == nil || s.done == nil {
+		return // nothing was started
+	}
 	s.closeMu.Do(func() {
 		close(s.done)
 		for _, v := range Vendors() {
@@ -304,7 +310,12 @@ func (s *Server) Close() {
 }
 
 // Now returns the emulator's current time, as WithClock set it.
-func (s *Server) Now() time.Time { return s.cfg.now() }
+func (s *Server) Now() time.Time {
+	if s == nil || s.cfg.now == nil {
+		return time.Time{} // not made by NewServer
+	}
+	return s.cfg.now()
+}
 
 // Fail makes the next f.Times requests to path on vendor v misbehave as f
 // describes. path is a URL path such as "/v2.1/account/info/"; "" matches
@@ -313,18 +324,27 @@ func (s *Server) Now() time.Time { return s.cfg.now() }
 // path is used before one for "". Requests refused by Woodpecker's
 // concurrency limit do not use up a fault.
 func (s *Server) Fail(v Vendor, path string, f Fault) {
+	if s == nil {
+		return
+	}
 	if f.Times < 1 {
 		f.Times = 1
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := pathKey{v, path}
+	if s.faults == nil {
+		s.faults = map[pathKey][]*Fault{}
+	}
 	s.faults[k] = append(s.faults[k], &f)
 }
 
 // Requests returns how many requests vendor v has received on path ("" for
 // all its paths) since NewServer, including refused and faulted ones.
 func (s *Server) Requests(v Vendor, path string) int {
+	if s == nil {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if path != "" {

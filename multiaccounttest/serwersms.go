@@ -282,6 +282,9 @@ func ssNoSuchID(w http.ResponseWriter) {
 // SerwerSMS sub-account id (the SDK's SubAccount.ID) by subaccounts/limit,
 // and whether one is set.
 func (s *Server) SerwerSMSLimit(id string, typ string) (int, bool) {
+	if s == nil {
+		return 0, false
+	}
 	n, err := strconv.Atoi(id)
 	if err != nil {
 		return 0, false

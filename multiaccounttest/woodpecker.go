@@ -334,6 +334,9 @@ func (s *Server) wpAddProspects(w http.ResponseWriter, r *http.Request, c *wpCom
 // whether the company exists. companyID is the SDK's SubAccount.ID, as for
 // Prospects.
 func (s *Server) Blacklist(companyID string, emails ...string) bool {
+	if s == nil {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.wpCompanyByID(companyID)
@@ -354,6 +357,9 @@ func (s *Server) Blacklist(companyID string, emails ...string) bool {
 // there is none), each as the JSON object last sent for it plus its "id".
 // Tests use it to check what add_prospects_list stored.
 func (s *Server) Prospects(companyID string) []map[string]any {
+	if s == nil {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.wpCompanyByID(companyID)
