@@ -21,7 +21,10 @@ import (
 type Request struct {
 	// Method is the HTTP method.
 	Method string
-	// Path is relative to the client's base URL, without a query string.
+	// Path is relative to the client's base URL, without a query string
+	// or fragment (Do refuses a "?" or "#" in it: the query goes in
+	// Query). Client-side limits are found from the endpoint it reaches,
+	// decoded and cleaned, whichever way it is spelled.
 	Path string
 	// Query is sent as the query string.
 	Query url.Values
@@ -29,7 +32,8 @@ type Request struct {
 	// write the vendor makes idempotent. Only then does Do retry after a
 	// failure that may have reached the vendor. The default, false, sends
 	// the request once at most (a 429 from a limited endpoint excepted:
-	// the vendor did not act on it).
+	// the vendor did not act on it), and also keeps net/http from
+	// resending it by itself on a reused connection that fails.
 	Repeatable bool
 
 	op    string // "Client.Do" or the caller's name for it
@@ -67,7 +71,13 @@ func (c *Client) NewRequest(method, path string, body any) (*Request, error) {
 }
 
 // Do sends req and decodes a successful JSON answer into v (unless v is
-// nil or the answer is empty). A client without credentials sends none. A vendor failure, also one the vendor
+// nil or the answer is empty). A client without credentials sends none.
+// Credentials go where the vendor wants them: SerwerSMS's KeyPair as the
+// username and password fields of the body, which must then be a JSON
+// object or a form not already setting them, sent with a method that has
+// a body; the others in headers as for the services. A hand-built Request
+// is checked as NewRequest checks its input, before any I/O, and any
+// refusal is a *ValidationError. A vendor failure, also one the vendor
 // signals inside an HTTP 200 body, is an *APIError as for the services;
 // an answer that does not decode into v is a *DecodeError. The Response is
 // returned whenever the vendor answered, failures included.
@@ -105,6 +115,9 @@ func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error)
 	ctx = CaptureResponse(ctx, &meta)
 	r := &request{op: op, method: strings.ToUpper(req.Method), path: strings.TrimPrefix(req.Path, "/"), query: req.Query,
 		body: req.body, ctype: req.ctype, repeatable: req.Repeatable}
+	if err := c.v.bodyAuth(c, r); err != nil {
+		return nil, c.named(err)
+	}
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		if meta.StatusCode == 0 {

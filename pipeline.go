@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -337,6 +338,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	out := req.Clone(ctx)
+	if !r.repeatable {
+		notReplayable(out)
+	}
 	if auth != nil {
 		u, err := authenticate(auth, out)
 		if err != nil {
@@ -417,4 +421,25 @@ func failureKind(ctx context.Context, err error) string {
 		return "connection closed"
 	}
 	return "transport error"
+}
+
+// notReplayable keeps net/http from resending req by itself. Its
+// transport resends a request on a fresh connection when a reused one
+// fails before any answer, if the request is "replayable": a GET, HEAD or
+// OPTIONS (or TRACE) with no body, or one whose body it can get again
+// (GetBody). The failure may come after the server acted, so a request
+// that must go at most once gets an empty body without GetBody: no longer
+// replayable, and still sent with no body (net/http probes an empty body
+// of these methods and sends none).
+func notReplayable(req *http.Request) {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		// Other methods are never replayed without an Idempotency-Key,
+		// which the SDK does not send (TRACE would go chunked: not used).
+		return
+	}
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body, req.GetBody, req.ContentLength = io.NopCloser(strings.NewReader("")), nil, 0
+	}
 }

@@ -45,6 +45,10 @@ type vendor interface {
 	// limitedOps lists the operations limitFor limits (those of the
 	// provider's API version), for LimitStatus.
 	limitedOps() []endpoint
+	// bodyAuth places the client's credentials in the body of a request
+	// built by NewRequest when the vendor wants them there (SerwerSMS's
+	// KeyPair), or refuses the request; a no-op for header credentials.
+	bodyAuth(c *Client, r *request) error
 	// parseError returns the vendor's failure in a response (whatever its
 	// status, as some vendors fail under HTTP 200), or nil for a success.
 	// A nil result for a non-2xx status yields a generic *APIError.
@@ -101,6 +105,7 @@ func (n notOffered) maxInFlight() int { return 0 }
 
 func (n notOffered) limitFor(string, string) windowLimit { return windowLimit{} }
 func (notOffered) limitedOps() []endpoint                { return nil }
+func (notOffered) bodyAuth(*Client, *request) error      { return nil }
 func (n notOffered) no(op string) error                  { return unsupported(n.vendorName, op) }
 
 func (n notOffered) listSubAccounts(context.Context, *Client, ListOptions) (*SubAccountPage, error) {

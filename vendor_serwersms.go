@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
@@ -151,6 +152,60 @@ func (s serwerSMS) request(c *Client, op, action string, fields map[string]any) 
 	}
 	r.noAuth = noAuth
 	return r, nil
+}
+
+// bodyAuth adds a KeyPair's username and password fields to a Do
+// request's body, as request does for the services: the vendor reads no
+// HTTP Basic. The body must be a JSON object or a form (or none, which
+// becomes a JSON object); one that already sets either field is refused
+// rather than overwritten.
+func (serwerSMS) bodyAuth(c *Client, r *request) error {
+	cr := credentialOf(c.auth)
+	if kindOf(cr) != kindKeyPair {
+		return nil
+	}
+	user, pass := cr.fieldValues()
+	const why = "SerwerSMS takes a KeyPair only as the username and password body fields"
+	if r.method == http.MethodGet || r.method == http.MethodHead {
+		return invalid(r.op, "method", why+", which a "+r.method+" cannot carry: use POST")
+	}
+	switch r.ctype {
+	case "":
+		r.ctype = "application/json"
+		r.body = []byte("{}")
+		fallthrough
+	case "application/json":
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(r.body, &fields); err != nil || fields == nil {
+			return invalid(r.op, "body", why+": it must be a JSON object")
+		}
+		if _, ok := fields["username"]; ok {
+			return invalid(r.op, "body", why+": it must not set username")
+		}
+		if _, ok := fields["password"]; ok {
+			return invalid(r.op, "body", why+": it must not set password")
+		}
+		fields["username"], _ = marshalJSON(user.Reveal())
+		fields["password"], _ = marshalJSON(pass.Reveal())
+		b, err := marshalJSON(fields)
+		if err != nil {
+			return invalid(r.op, "body", why+": "+err.Error())
+		}
+		r.body = b
+	default: // a form
+		v, err := url.ParseQuery(string(r.body))
+		if err != nil {
+			return invalid(r.op, "body", why+": the form does not parse")
+		}
+		if v.Has("username") || v.Has("password") {
+			return invalid(r.op, "body", why+": it must not set username or password")
+		}
+		v.Set("username", user.Reveal())
+		v.Set("password", pass.Reveal())
+		r.body = []byte(v.Encode())
+	}
+	r.noAuth = true
+	return nil
 }
 
 // serwerSMSID parses a sub-account id: the vendor's ids are positive
