@@ -72,7 +72,8 @@ func (c *Client) limitWindow(r *request, a Authenticator) Window {
 
 // endpointPath is the endpoint a request path reaches, as the server
 // resolves it: the base URL's path and rel joined, percent-decoded, dot
-// segments and doubled slashes removed (a trailing slash kept), never a
+// segments and doubled and trailing slashes removed (servers commonly
+// route "info" and "info/" alike; window keys were always so), never a
 // query. Limits are found and keyed from it, so that no spelling of one
 // endpoint ("%69nfo", "info%2F", a base URL ending in "/v2.1/") leaves its
 // window. Every escape is decoded, "%2F" too: servers that decode it reach
@@ -83,11 +84,7 @@ func (c *Client) endpointPath(rel string) string {
 	if d, err := url.PathUnescape(p); err == nil {
 		p = d
 	}
-	clean := path.Clean("/" + p)
-	if strings.HasSuffix(p, "/") && clean != "/" {
-		clean += "/"
-	}
-	return clean
+	return path.Clean("/" + p)
 }
 
 // limitOf is the vendor's rolling limit on method at the endpoint rel
@@ -96,6 +93,9 @@ func (c *Client) endpointPath(rel string) string {
 // that matches nothing, each shorter tail of it, so that a base URL with a
 // path of its own (a proxy's prefix, or the version) keeps the limit.
 func (c *Client) limitOf(method, rel string) windowLimit {
+	if c.v.limitedOps() == nil {
+		return windowLimit{} // a vendor without limits: nothing to find
+	}
 	p := strings.TrimPrefix(c.endpointPath(rel), "/")
 	for {
 		if w := c.v.limitFor(method, p); w.n > 0 {
