@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 	"time"
@@ -272,6 +273,39 @@ func (a *app) printAll(columns []string, records ...record) error {
 		if err := p.print(r); err != nil {
 			return err
 		}
+	}
+	return p.flush()
+}
+
+// printItems prints items in the chosen format; the columns are those of
+// rec(zero), so an empty list still has its header.
+func printItems[T any](a *app, items []T, rec func(T) record, zero T) error {
+	out := make([]record, len(items))
+	for i, it := range items {
+		out[i] = rec(it)
+	}
+	return a.printAll(columnsOf(rec(zero)), out...)
+}
+
+// streamItems prints seq's items as they arrive (--all, call records),
+// with a progress line on a terminal's stderr. The rows printed before a
+// failure stay printed.
+func streamItems[T any](a *app, seq iter.Seq2[T, error], rec func(T) record, zero T, label string) error {
+	p, err := newPrinter(a.flags.output, a.env.stdout, columnsOf(rec(zero)))
+	if err != nil {
+		return err
+	}
+	prog := a.progress(label)
+	defer prog.done()
+	for it, err := range seq {
+		if err != nil {
+			_ = p.flush()
+			return err
+		}
+		if err := p.print(rec(it)); err != nil {
+			return err
+		}
+		prog.add()
 	}
 	return p.flush()
 }

@@ -18,11 +18,7 @@ func (a *app) keysCommand(v *vendorSpec) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := make([]record, len(keys))
-			for i := range keys {
-				out[i] = apiKeyRecord(&keys[i], a.flags.reveal)
-			}
-			return a.printAll(columns, out...)
+			return printItems(a, keys, func(k multiaccount.APIKey) record { return apiKeyRecord(&k, a.flags.reveal) }, multiaccount.APIKey{})
 		})
 	ls.Args = cobra.ExactArgs(1)
 

@@ -24,23 +24,7 @@ func (a *app) recordsCommand(v *vendorSpec) *cobra.Command {
 			if q.End, err = parseWhen("--end", end); err != nil {
 				return err
 			}
-			p, err := newPrinter(a.flags.output, a.env.stdout, columnsOf(callRecord(&multiaccount.CallRecord{})))
-			if err != nil {
-				return err
-			}
-			prog := a.progress("calls")
-			defer prog.done()
-			for call, err := range c.Records.Calls(ctx, &q) {
-				if err != nil {
-					_ = p.flush()
-					return err
-				}
-				if err := p.print(callRecord(call)); err != nil {
-					return err
-				}
-				prog.add()
-			}
-			return p.flush()
+			return streamItems(a, c.Records.Calls(ctx, &q), callRecord, &multiaccount.CallRecord{}, "calls")
 		})
 	cf := calls.Flags()
 	cf.StringVar(&q.AccountID, "account-id", "", "AccountID: the sub-account whose calls are listed (CallTrackingMetrics)")
@@ -54,12 +38,8 @@ func (a *app) recordsCommand(v *vendorSpec) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := make([]record, 0, len(ch.Items)+1)
-			for _, it := range ch.Items {
-				out = append(out, chargeRecord(it))
-			}
-			out = append(out, chargeRecord(multiaccount.Charge{Description: "TOTAL", Amount: ch.Total}))
-			return a.printAll(columnsOf(chargeRecord(multiaccount.Charge{})), out...)
+			items := append(ch.Items[:len(ch.Items):len(ch.Items)], multiaccount.Charge{Description: "TOTAL", Amount: ch.Total})
+			return printItems(a, items, chargeRecord, multiaccount.Charge{})
 		})
 
 	var paid, unpaid bool
@@ -78,11 +58,7 @@ func (a *app) recordsCommand(v *vendorSpec) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := make([]record, len(items))
-			for i, it := range items {
-				out[i] = creditRecord(it)
-			}
-			return a.printAll(columnsOf(creditRecord(&multiaccount.Credit{})), out...)
+			return printItems(a, items, creditRecord, &multiaccount.Credit{})
 		})
 	credits.Flags().BoolVar(&paid, "paid", false, "only credits whose invoice is paid")
 	credits.Flags().BoolVar(&unpaid, "unpaid", false, "only credits still outstanding")
@@ -93,11 +69,7 @@ func (a *app) recordsCommand(v *vendorSpec) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := make([]record, len(items))
-			for i, it := range items {
-				out[i] = paymentRecord(it)
-			}
-			return a.printAll(columnsOf(paymentRecord(&multiaccount.Payment{})), out...)
+			return printItems(a, items, paymentRecord, &multiaccount.Payment{})
 		})
 
 	cmd.AddCommand(calls, charges, credits, payments)

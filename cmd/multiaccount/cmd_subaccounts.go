@@ -20,38 +20,17 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	var all bool
 	ls := a.operation(v, "SubAccounts.List", "list", "List sub-accounts, one page or --all",
 		func(ctx context.Context, c *multiaccount.Client, _ []string) error {
-			p, err := newPrinter(a.flags.output, a.env.stdout, columns)
-			if err != nil {
-				return err
-			}
 			if all {
-				prog := a.progress("sub-accounts")
-				defer prog.done()
-				for s, err := range c.SubAccounts.All(ctx, &list) {
-					if err != nil {
-						_ = p.flush()
-						return err
-					}
-					if err := p.print(subAccountRecord(s, a.flags.reveal)); err != nil {
-						return err
-					}
-					prog.add()
-				}
-				return p.flush()
+				return streamItems(a, c.SubAccounts.All(ctx, &list), a.subAccountRecord, &multiaccount.SubAccount{}, "sub-accounts")
 			}
 			page, err := c.SubAccounts.List(ctx, &list)
 			if err != nil {
 				return err
 			}
-			for _, s := range page.Items {
-				if err := p.print(subAccountRecord(s, a.flags.reveal)); err != nil {
-					return err
-				}
-			}
 			if page.NextCursor != "" {
 				fmt.Fprintf(a.env.stderr, "more: --cursor %q (or --all)\n", page.NextCursor)
 			}
-			return p.flush()
+			return printItems(a, page.Items, a.subAccountRecord, &multiaccount.SubAccount{})
 		})
 	ls.Flags().IntVar(&list.PageSize, "page-size", 0, "items per page (0: the vendor's default; --all: its largest)")
 	ls.Flags().StringVar(&list.Cursor, "cursor", "", "the page to start at, as the previous page printed it")
@@ -196,11 +175,7 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 				}
 				return err
 			}
-			out := make([]record, len(created))
-			for i, s := range created {
-				out[i] = subAccountRecord(s, a.flags.reveal)
-			}
-			return a.printAll(columns, out...)
+			return printItems(a, created, a.subAccountRecord, &multiaccount.SubAccount{})
 		})
 	batch.Flags().StringArrayVar(&names, "name", nil, "Name of one sub-account; repeat for each (up to the vendor's batch size)")
 
@@ -220,20 +195,7 @@ func (a *app) subAccountsCommand(v *vendorSpec) *cobra.Command {
 	var userOpts multiaccount.ListOptions
 	users := a.operation(v, "SubAccounts.Users", "users ID", "List a sub-account's users, every page",
 		func(ctx context.Context, c *multiaccount.Client, args []string) error {
-			p, err := newPrinter(a.flags.output, a.env.stdout, columnsOf(userRecord(&multiaccount.User{})))
-			if err != nil {
-				return err
-			}
-			for u, err := range c.SubAccounts.AllUsers(ctx, args[0], &userOpts) {
-				if err != nil {
-					_ = p.flush()
-					return err
-				}
-				if err := p.print(userRecord(u)); err != nil {
-					return err
-				}
-			}
-			return p.flush()
+			return streamItems(a, c.SubAccounts.AllUsers(ctx, args[0], &userOpts), userRecord, &multiaccount.User{}, "users")
 		})
 	users.Args = cobra.ExactArgs(1)
 

@@ -36,6 +36,11 @@ func subAccountRecord(s *multiaccount.SubAccount, reveal bool) record {
 	}
 }
 
+// subAccountRecord is subAccountRecord with the invocation's --reveal.
+func (a *app) subAccountRecord(s *multiaccount.SubAccount) record {
+	return subAccountRecord(s, a.flags.reveal)
+}
+
 func apiKeyRecord(k *multiaccount.APIKey, reveal bool) record {
 	return record{
 		{name: "label", value: k.Label},
