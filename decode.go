@@ -121,7 +121,7 @@ func (c *Client) callKey(ctx context.Context, r *request, field, label string, r
 	if json.Unmarshal(out[field], &key) != nil || key == "" {
 		return nil, resp.malformed("no "+field+" in the answer", nil)
 	}
-	return &APIKey{Key: Secret(key), Label: label, Raw: c.redactRaw(resp.body, redact...)}, nil
+	return &APIKey{Key: Secret(key), Label: label, Raw: c.redactRawCarrying(resp.body, []string{key}, redact...)}, nil
 }
 
 // decode unmarshals a response body into v, or returns a *DecodeError that

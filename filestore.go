@@ -19,6 +19,9 @@ import (
 // forget the slots of the last period and could exceed the vendor's limit.
 var ErrCorruptLimitStore = errors.New("limit store state is corrupt")
 
+// errNilFileStore: a method was called on a nil *FileLimitStore.
+var errNilFileStore = errors.New("nil *FileLimitStore: create it with NewFileLimitStore")
+
 // FileLimitStore is a LimitStore in one file, for the processes of one
 // host (a cron job, a command-line tool run many times an hour, several
 // workers). Each operation takes an exclusive OS lock on the file (flock),
@@ -74,6 +77,9 @@ func NewFileLimitStore(path string) (*FileLimitStore, error) {
 
 // Close releases the file.
 func (s *FileLimitStore) Close() error {
+	if s == nil {
+		return errNilFileStore
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.f == nil {
@@ -87,6 +93,9 @@ func (s *FileLimitStore) Close() error {
 // update runs change on the state under the file lock and writes the
 // result back.
 func (s *FileLimitStore) update(op string, change func(*fileState)) error {
+	if s == nil {
+		return &LimitStoreError{Store: "file", Op: op, Err: errNilFileStore}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fail := func(err error) error { return &LimitStoreError{Store: "file " + s.path, Op: op, Err: err} }
@@ -129,6 +138,10 @@ func (s *FileLimitStore) read() (*fileState, error) {
 	}
 	st := &fileState{Version: fileStateVersion}
 	if len(b) > 0 {
+		// Decoded into a zero state, so that JSON which is not this
+		// store's ({}, null, another program's file) has no version and
+		// is refused rather than read as empty windows.
+		st = &fileState{}
 		// The first JSON value is the state; anything after it is the tail
 		// of a longer earlier state (see update).
 		if err := json.NewDecoder(bytes.NewReader(b)).Decode(st); err != nil {

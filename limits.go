@@ -249,8 +249,8 @@ type LimitStatus struct {
 // (none for vendors without such limits), read from its limit store and
 // sorted by endpoint. It books nothing.
 func (c *Client) LimitStatus(ctx context.Context) ([]LimitStatus, error) {
-	if ctx == nil {
-		return nil, invalid("LimitStatus", "ctx", "is nil")
+	if err := c.ready(ctx, "LimitStatus"); err != nil {
+		return nil, err
 	}
 	var out []LimitStatus
 	for _, e := range c.v.limitedOps() {

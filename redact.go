@@ -61,6 +61,14 @@ func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
 	return redactJSON(raw, c.secrets(nil), fields...)
 }
 
+// redactRawCarrying is redactRaw that also scrubs, by value, the secrets
+// the object itself carries (a key just created, exchanged or listed, a
+// generated password): echoed under a field not on the list, they would
+// stay readable in Raw.
+func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...string) json.RawMessage {
+	return redactJSON(raw, append(c.secrets(nil), carried...), fields...)
+}
+
 // scrubText replaces in s every secret, in any common encoding (raw, URL
 // query or path escaped, JSON escaped with \/ or \uXXXX, HTML entities,
 // or a mix of them), and every credential-looking query parameter, with

@@ -162,7 +162,7 @@ type kaleyraSubAccount struct {
 }
 
 func (s kaleyraSubAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: c.redactRaw(raw, "api_key")}
+	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: c.redactRawCarrying(raw, []string{s.APIKey}, "api_key")}
 	if s.APIKey != "" {
 		sa.APIKeys = []APIKey{{Key: Secret(s.APIKey), Label: "api_key"}}
 	}

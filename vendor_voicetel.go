@@ -270,7 +270,7 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 	if len(obj) == 0 || json.Unmarshal(obj, &a) != nil || a.Username == "" {
 		return nil, nil, resp.malformed("no account in the answer", nil)
 	}
-	return &a, c.redactRaw(obj, voiceTelRedact...), nil
+	return &a, c.redactRawCarrying(obj, []string{a.Password}, voiceTelRedact...), nil
 }
 
 // payload sends r and returns the answer's object: v2.1's field (e.g.
@@ -321,7 +321,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	if json.Unmarshal(data, &k) != nil || k.APIKey == "" {
 		return nil, resp.malformed("no apikey in the answer", nil)
 	}
-	return &APIKey{Key: Secret(k.APIKey), Raw: c.redactRaw(data, voiceTelRedact...)}, nil
+	return &APIKey{Key: Secret(k.APIKey), Raw: c.redactRawCarrying(data, []string{k.APIKey}, voiceTelRedact...)}, nil
 }
 
 // voiceTelCDR is one call detail record. The v2.1 document leaves the item

@@ -183,7 +183,11 @@ type woodpeckerCompany struct {
 }
 
 func (co woodpeckerCompany) normalize(c *Client, raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: c.redactRaw(raw, "api_key")}
+	keys := make([]string, len(co.APIKeys))
+	for i, k := range co.APIKeys {
+		keys[i] = k.APIKey
+	}
+	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: c.redactRawCarrying(raw, keys, "api_key")}
 	for _, k := range co.APIKeys {
 		sa.APIKeys = append(sa.APIKeys, APIKey{Key: Secret(k.APIKey), Label: k.Name})
 	}

@@ -1,7 +1,6 @@
 package multiaccount
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -157,14 +156,23 @@ func (w woodpeckerV2) listSubAccounts(ctx context.Context, c *Client, o ListOpti
 // the previous one ends the walk with a *DecodeError, so that a server
 // claiming endless pages cannot keep the SDK fetching.
 func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, f func(*response, *woodpeckerV2Page) (bool, error)) error {
-	var prev json.RawMessage
+	// A page that brings no item not seen before is no progress (a server
+	// repeating a page, or cycling through a few): the walk ends with a
+	// typed error instead of fetching forever, as paginate does for All.
+	seen := map[string]bool{}
 	for n := 1; ; n++ {
 		resp, p, err := w.page(ctx, c, op, path, n, nil)
 		if err != nil {
 			return err
 		}
-		if len(p.Content) > 0 && prev != nil && bytes.Equal(p.Content[0], prev) {
-			return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" repeats the page before it", errNoProgress)
+		fresh := false
+		for _, item := range p.Content {
+			if k := string(item); !seen[k] {
+				seen[k], fresh = true, true
+			}
+		}
+		if len(p.Content) > 0 && !fresh {
+			return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" brings no item not seen before", errNoProgress)
 		}
 		more, err := f(resp, p)
 		if err != nil || !more {
@@ -173,7 +181,6 @@ func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, 
 		if next, _ := p.next(n); next == "" || len(p.Content) == 0 {
 			return nil
 		}
-		prev = p.Content[0]
 	}
 }
 
@@ -337,7 +344,7 @@ func (w woodpeckerV2) keys(ctx context.Context, c *Client, op, companyID string)
 	all := []APIKey{}
 	err = w.eachPage(ctx, c, op, w.keysPath(id), func(resp *response, p *woodpeckerV2Page) (bool, error) {
 		keys, err := decodeItems(resp, "api key", p.Content, func(k key, raw json.RawMessage) APIKey {
-			return APIKey{Key: Secret(k.APIKey), Label: k.Label, Raw: c.redactRaw(raw, "api_key")}
+			return APIKey{Key: Secret(k.APIKey), Label: k.Label, Raw: c.redactRawCarrying(raw, []string{k.APIKey}, "api_key")}
 		})
 		all = append(all, keys...)
 		return true, err
