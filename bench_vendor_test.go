@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -403,4 +406,58 @@ func BenchmarkVoiceTelCDRPage(b *testing.B) {
 		err := baseGet(http.DefaultClient, "POST", srv.URL+"/v2.1/account/cdr/", "Authorization", "Bearer voicetel-key-123456", "{}", &out)
 		return len(out.CDR), err
 	})
+}
+
+// countingListener counts the connections a server accepts.
+type countingListener struct {
+	net.Listener
+	n atomic.Int64
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.n.Add(1)
+	}
+	return c, err
+}
+
+// TestDefaultTransportReusesConnections: 16 goroutines × 40 calls through
+// one Client on the default transport open at most 20 connections
+// (http.DefaultTransport, 2 idle per host, opened 134-163).
+func TestDefaultTransportReusesConnections(t *testing.T) {
+	body := kaleyraPage(0, 25, 25)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(body)
+	}))
+	ln := &countingListener{Listener: srv.Listener}
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	c, err := NewClient(Kaleyra("HXSID"), WithBaseURL(srv.URL), WithAuth(APIKeyAuth("parent-key-123456")), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16*40)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				if _, err := c.SubAccounts.List(context.Background(), nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := ln.n.Load(); n > 20 {
+		t.Errorf("16 goroutines x 40 calls opened %d connections, want at most 20", n)
+	}
 }

@@ -19,7 +19,7 @@ func unixOrRFC3339(raw json.RawMessage) time.Time {
 		return time.Time{}
 	}
 	var s flexString
-	if json.Unmarshal(raw, &s) != nil || s == "" {
+	if !json.Valid(raw) || s.UnmarshalJSON(raw) != nil || s == "" {
 		return time.Time{}
 	}
 	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
@@ -170,6 +170,12 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*s = ""
+	case len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0:
+		// No escape: the text between the quotes is the value (the
+		// decoder calling this has checked the JSON).
+		*s = flexString(b[1 : len(b)-1])
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') && json.Valid(b):
+		*s = flexString(b)
 	case len(b) > 0 && b[0] == '"':
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
