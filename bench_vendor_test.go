@@ -345,7 +345,7 @@ func BenchmarkWoodpeckerCompaniesPage(b *testing.B) {
 
 // benchKaleyraPageSize is the page size the SDK asks for in All, which
 // the hand-written loop uses too.
-const benchKaleyraPageSize = 25
+const benchKaleyraPageSize = kaleyraAllPageSize
 
 // unlimitedStore is the memory store with every window's period cut to a
 // nanosecond: each reserve runs the real store code, and the window has

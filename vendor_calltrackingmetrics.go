@@ -181,6 +181,9 @@ func (p ctmPaging) next(page int) string {
 }
 
 // ctmPage reads a cursor (a page number) and a page size.
+// allPageSize: the vendor's maximum, for accounts and calls alike.
+func (callTrackingMetrics) allPageSize(string) int { return ctmMaxPerPage }
+
 func ctmPage(op string, cursor string, size int) (ctmPageQuery, error) {
 	q := ctmPageQuery{Page: 1, PerPage: size}
 	if size > ctmMaxPerPage {
