@@ -30,7 +30,9 @@ func TestAllAsksForLargestPage(t *testing.T) {
 		{"CallTrackingMetrics accounts", CallTrackingMetrics(), KeyPair("ctm-key-1234", "ctm-secret-1234"), [2]string{"calltrackingmetrics", "accounts_page1.json"},
 			subAccountsAll, url.Values{"page": {"1"}, "per_page": {"150"}}, nil},
 		{"CallTrackingMetrics calls", CallTrackingMetrics(), KeyPair("ctm-key-1234", "ctm-secret-1234"), [2]string{"calltrackingmetrics", "calls.json"},
-			func(c *Client) error { return firstOf(c.Records.Calls(context.Background(), &CallQuery{AccountID: "1001"})) },
+			func(c *Client) error {
+				return firstOf(c.Records.Calls(context.Background(), &CallQuery{AccountID: "1001"}))
+			},
 			url.Values{"page": {"1"}, "per_page": {"150"}}, nil},
 		{"Woodpecker v2", Woodpecker(InVersion(WoodpeckerV2)), APIKeyAuth("wp-key-1234"), [2]string{"woodpecker_v2", "companies.json"},
 			subAccountsAll, url.Values{"page": {"1"}}, nil},
