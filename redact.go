@@ -38,10 +38,13 @@ const minScrubLen = 4
 func (c *Client) secrets(r *request) []string {
 	var out []string
 	if c != nil {
-		out = credentialsOf(c.auth)
+		out = c.authSecrets
+		if out == nil {
+			out = credentialsOf(c.auth)
+		}
 	}
-	if r != nil {
-		out = append(out, r.secrets...)
+	if r != nil && (len(r.secrets) > 0 || r.auth != nil) {
+		out = append(out[:len(out):len(out)], r.secrets...) // never into authSecrets
 		if r.auth != nil {
 			out = append(out, credentialsOf(r.auth)...)
 		}
@@ -488,7 +491,14 @@ func rawIsClean(raw []byte, secrets []string, fields []string) bool {
 
 // containsFold reports whether b contains the ASCII string s in any case.
 func containsFold(b []byte, s string) bool {
+	if s == "" {
+		return true
+	}
+	lo, up := s[0]|0x20, s[0]&^0x20 // s[0] in either case (a letter; else both are s[0] or harmless)
 	for i := 0; i+len(s) <= len(b); i++ {
+		if c := b[i]; c != lo && c != up && c != s[0] {
+			continue
+		}
 		if bytes.EqualFold(b[i:i+len(s)], []byte(s)) {
 			return true
 		}
