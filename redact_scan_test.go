@@ -21,7 +21,7 @@ func TestRedactJSONScan(t *testing.T) {
 		{`{"s3cr3tvalue42": 1, "q": "x?token=abc&y=1", "txt": "a+b \u00e9 \"q\" \\ /"}`,
 			`{"[REDACTED]":1,"q":"x?token=[REDACTED]\u0026y=1","txt":"a+b é \"q\" \\ /"}`},
 		{`[1, "two", {"k": []}, {}]`, `[1, "two", {"k": []}, {}]`}, // clean: copied as is
-		{`{"api_key": "k1"`, `null`}, // unreadable: nothing of it kept
+		{`{"api_key": "k1"`, `null`},                               // unreadable: nothing of it kept
 	}
 	for _, tc := range cases {
 		got := string(redactJSON([]byte(tc.in), []string{sec}, "api_key"))
