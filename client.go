@@ -52,6 +52,9 @@ type Client struct {
 	limitHost string        // canonical server, for limit keys
 	windows   sync.Map      // request path -> Window, so a reserve builds no key
 	attempt   time.Duration
+	// authSecrets are auth's scrub values when they cannot change (no
+	// session token), computed once instead of per Raw; nil otherwise.
+	authSecrets []string
 }
 
 // NewClient returns a Client for the provider. It validates the options and
@@ -125,6 +128,9 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 			return nil, nameProvider(err, p.v.name())
 		}
 		c.auth = a
+		if cr := credentialOf(a); cr != nil && cr.sessionToken() == nil {
+			c.authSecrets = cr.scrubValues()
+		}
 	}
 	c.http = c.newRetryClient(s.httpClient)
 	c.Agency = &AgencyService{c: c}

@@ -19,7 +19,7 @@ func unixOrRFC3339(raw json.RawMessage) time.Time {
 		return time.Time{}
 	}
 	var s flexString
-	if json.Unmarshal(raw, &s) != nil || s == "" {
+	if !json.Valid(raw) || s.UnmarshalJSON(raw) != nil || s == "" {
 		return time.Time{}
 	}
 	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
@@ -69,18 +69,50 @@ func decodeItems[T, R any](resp *response, item string, raws []json.RawMessage, 
 func decodeItemsChecked[T, R any](resp *response, item string, raws []json.RawMessage, norm func(T, json.RawMessage) (R, error)) ([]R, error) {
 	out := make([]R, 0, len(raws))
 	for i, raw := range raws {
-		name := item + " " + strconv.Itoa(i)
 		var v T
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, resp.malformed(name, err)
+			return nil, resp.malformed(item+" "+strconv.Itoa(i), err)
 		}
 		r, err := norm(v, raw)
 		if err != nil {
-			return nil, resp.malformed(name, err)
+			return nil, resp.malformed(item+" "+strconv.Itoa(i), err)
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// normItems normalises items decoded at once, raws[i] being items[i]'s
+// JSON.
+func normItems[T, R any](resp *response, item string, items []T, raws []json.RawMessage, norm func(T, json.RawMessage) (R, error)) ([]R, error) {
+	out := make([]R, len(items))
+	for i := range items {
+		r, err := norm(items[i], raws[i])
+		if err != nil {
+			return nil, resp.malformed(item+" "+strconv.Itoa(i), err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// splitArray returns the elements of the valid JSON array list, as
+// slices of it.
+func splitArray(list []byte) []json.RawMessage {
+	i := skipSpace(list, 0)
+	if i >= len(list) || list[i] != '[' {
+		return nil
+	}
+	var out []json.RawMessage
+	for i = skipSpace(list, i+1); i < len(list) && list[i] != ']'; {
+		end := skipValue(list, i)
+		out = append(out, list[i:end])
+		i = skipSpace(list, end)
+		if i < len(list) && list[i] == ',' {
+			i = skipSpace(list, i+1)
+		}
+	}
+	return out
 }
 
 // decodeItem decodes one item as a T and normalises it with norm.
@@ -102,11 +134,45 @@ func withClient[T, R any](c *Client, norm func(T, *Client, json.RawMessage) R) f
 // decodeItemList decodes a JSON array of items and each item, as
 // decodeItems does; a body that is not an array is a *DecodeError too.
 func decodeItemList[T, R any](resp *response, item string, list json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
+	return decodeListChecked(resp, item, list, func(v T, raw json.RawMessage) (R, error) { return norm(v, raw), nil })
+}
+
+// decodeListChecked is decodeItemList with decodeItemsChecked's norm. The
+// usual case is one decode of the whole array (not one per item); a
+// failure is decoded again item by item, so that its error names the item.
+func decodeListChecked[T, R any](resp *response, item string, list json.RawMessage, norm func(T, json.RawMessage) (R, error)) ([]R, error) {
+	if out, err, ok := decodeListOnce(resp, item, list, norm); ok {
+		return out, err
+	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(list, &raws); err != nil {
 		return nil, resp.malformed("not a list of "+item+"s", err)
 	}
-	return decodeItems(resp, item, raws, norm)
+	return decodeItemsChecked(resp, item, raws, norm)
+}
+
+// decodeListOnce is decodeListChecked's one decode; ok is false when the
+// list needs decoding item by item (it does not decode as a list of T).
+func decodeListOnce[T, R any](resp *response, item string, list json.RawMessage, norm func(T, json.RawMessage) (R, error)) (_ []R, _ error, ok bool) {
+	var items []T
+	if json.Unmarshal(list, &items) != nil {
+		return nil, nil, false
+	}
+	raws := splitArray(list)
+	if len(raws) != len(items) {
+		return nil, nil, false
+	}
+	out, err := normItems(resp, item, items, raws, norm)
+	return out, err, true
+}
+
+// orNull is a field's JSON, null when the field was absent (as a missing
+// []json.RawMessage field reads as no items).
+func orNull(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return json.RawMessage("null")
+	}
+	return raw
 }
 
 // callKey sends r and reads the API key its answer carries in field,
@@ -170,6 +236,12 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*s = ""
+	case len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0:
+		// No escape: the text between the quotes is the value (the
+		// decoder calling this has checked the JSON).
+		*s = flexString(b[1 : len(b)-1])
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') && json.Valid(b):
+		*s = flexString(b)
 	case len(b) > 0 && b[0] == '"':
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {

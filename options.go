@@ -74,6 +74,18 @@ func WithAttemptTimeout(d time.Duration) Option {
 // authentication still apply on top of it; its Transport is used for each
 // attempt and its Timeout, when set, bounds each attempt (in place of
 // WithAttemptTimeout and DefaultAttemptTimeout).
+//
+// Without it (or with a nil Transport) a Client uses the SDK's transport,
+// which keeps up to 64 idle connections per host. A custom transport
+// should do the same for the concurrency it serves: http.Transport's
+// default MaxIdleConnsPerHost is 2, so 16 goroutines sharing a Client
+// would open a new TCP (and TLS) connection for most calls. Set
+// MaxIdleConnsPerHost (and MaxIdleConns) to at least the number of
+// concurrent calls, e.g.
+//
+//	t := http.DefaultTransport.(*http.Transport).Clone()
+//	t.MaxIdleConns, t.MaxIdleConnsPerHost = 100, 32
+//	multiaccount.WithHTTPClient(&http.Client{Transport: t})
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {

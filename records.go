@@ -2,6 +2,7 @@ package multiaccount
 
 import (
 	"context"
+	"hash/maphash"
 	"iter"
 )
 
@@ -58,6 +59,9 @@ func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*Cal
 	if err := checkCallQuery(query); err != nil {
 		return failedSeq[*CallRecord](s.c.named(err))
 	}
+	if query.PageSize == 0 {
+		query.PageSize = allPageSize(s.c.v, "Records.Calls")
+	}
 	return paginate(s.c, "Records.Calls", query.Cursor, callKey, func(cursor string) ([]*CallRecord, string, error) {
 		query.Cursor = cursor
 		p, err := s.CallsPage(ctx, &query)
@@ -69,11 +73,14 @@ func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*Cal
 }
 
 // callKey identifies a call record for paginate.
-func callKey(r *CallRecord) string {
-	if r == nil {
-		return ""
+func callKey(h *maphash.Hash, r *CallRecord) {
+	if r != nil {
+		h.WriteString(r.AccountID)
+		h.WriteByte(0)
+		h.WriteString(r.ID)
+		h.WriteByte(0)
+		h.Write(r.Raw)
 	}
-	return r.AccountID + "\x00" + r.ID + "\x00" + string(r.Raw)
 }
 
 func checkCallQuery(q CallQuery) error {

@@ -38,10 +38,13 @@ const minScrubLen = 4
 func (c *Client) secrets(r *request) []string {
 	var out []string
 	if c != nil {
-		out = credentialsOf(c.auth)
+		out = c.authSecrets
+		if out == nil {
+			out = credentialsOf(c.auth)
+		}
 	}
-	if r != nil {
-		out = append(out, r.secrets...)
+	if r != nil && (len(r.secrets) > 0 || r.auth != nil) {
+		out = append(out[:len(out):len(out)], r.secrets...) // never into authSecrets
 		if r.auth != nil {
 			out = append(out, credentialsOf(r.auth)...)
 		}
@@ -74,13 +77,22 @@ func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...strin
 // or a mix of them), and every credential-looking query parameter, with
 // [REDACTED]. Servers and proxies do echo URLs and bodies.
 func scrubText(s string, secrets []string) string {
+	plain := plainText(s)
 	for _, sec := range secrets {
 		if len(sec) < minScrubLen {
+			continue
+		}
+		if plain {
+			// Plain text can hold a secret only as is: no pattern needed.
+			s = strings.ReplaceAll(s, sec, redacted)
 			continue
 		}
 		if re := secretPattern(sec); re.MatchString(s) {
 			s = re.ReplaceAllLiteralString(s, redacted)
 		}
+	}
+	if strings.IndexByte(s, '=') < 0 {
+		return s // credentialParam needs an '='
 	}
 	return credentialParam.ReplaceAllString(s, "${1}="+redacted)
 }
@@ -265,90 +277,191 @@ func redactErr(err error) error {
 // at any depth, are "[REDACTED]", and every secret, in any string, key or
 // number, is scrubbed. Field names match as encoding/json matches them
 // (after unescaping, case-insensitively), so that no key that fills a
-// typed credential field stays clear in Raw. It is one pass over the
-// tokens; JSON the SDK cannot read yields null rather than risk a
-// credential.
+// typed credential field stays clear in Raw. It is one scan over the bytes
+// (rawRedactor), compacting whitespace; JSON the SDK cannot read yields
+// null rather than risk a credential.
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
 	if rawIsClean(raw, secrets, fields) {
 		return append(json.RawMessage(nil), raw...)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out bytes.Buffer
-	out.Grow(len(raw))
-	// Per open container: whether it is an object, and how many tokens
-	// (keys and values) it has had.
-	type level struct {
-		object bool
-		n      int
+	if !json.Valid(raw) {
+		return json.RawMessage(`null`)
 	}
-	var stack []level
-	put := func(b []byte) {
-		if d := len(stack); d > 0 {
-			l := &stack[d-1]
-			switch {
-			case l.object && l.n%2 == 1:
-				out.WriteByte(':')
-			case l.n > 0:
-				out.WriteByte(',')
+	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw))}
+	w.value(raw, skipSpace(raw, 0))
+	return w.out
+}
+
+// rawRedactor copies valid JSON token by token. A string or number that
+// is plain ASCII with no escape, entity, '%', '+' or '=' and holds no
+// secret is copied as is; any other passes scrubText after unescaping and
+// is re-encoded. A listed key's value is replaced whole.
+type rawRedactor struct {
+	secrets, fields []string
+	out             []byte
+}
+
+// value copies the value starting at b[i] (valid JSON) and returns the
+// index after it.
+func (w *rawRedactor) value(b []byte, i int) int {
+	switch b[i] {
+	case '{', '[':
+		obj := b[i] == '{'
+		w.out = append(w.out, b[i])
+		i = skipSpace(b, i+1)
+		for n := 0; b[i] != '}' && b[i] != ']'; n++ {
+			if n > 0 {
+				w.out = append(w.out, ',')
+				i = skipSpace(b, i+1) // past the comma
 			}
-			l.n++
-		}
-		out.Write(b)
-	}
-	str := func(s string) []byte {
-		b, _ := marshalJSON(scrubText(s, secrets))
-		return b
-	}
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return json.RawMessage(`null`)
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				put([]byte{byte(t)})
-				stack = append(stack, level{object: t == '{'})
-			default:
-				out.WriteByte(byte(t))
-				stack = stack[:len(stack)-1]
-			}
-		case string:
-			if d := len(stack); d > 0 && stack[d-1].object && stack[d-1].n%2 == 0 {
-				// A key: a listed field's value is replaced whole.
-				put(str(t))
-				if fieldListed(t, fields) {
-					var v json.RawMessage
-					if dec.Decode(&v) != nil {
-						return json.RawMessage(`null`)
-					}
-					if string(v) == "null" {
-						put([]byte("null"))
+			if obj {
+				end := stringEnd(b, i)
+				listed := w.str(b[i:end], true)
+				w.out = append(w.out, ':')
+				i = skipSpace(b, skipSpace(b, end)+1) // past the colon
+				if listed {
+					end = skipValue(b, i)
+					if string(b[i:end]) == "null" {
+						w.out = append(w.out, "null"...)
 					} else {
-						put([]byte(`"` + redacted + `"`))
+						w.out = append(w.out, `"`+redacted+`"`...)
 					}
+					i = skipSpace(b, end)
+					continue
 				}
-				continue
 			}
-			put(str(t))
-		case json.Number:
-			if s := scrubText(t.String(), secrets); s != t.String() {
-				put(str(s))
-			} else {
-				put([]byte(t.String()))
-			}
-		case bool:
-			put([]byte(strconv.FormatBool(t)))
-		case nil:
-			put([]byte("null"))
+			i = skipSpace(b, w.value(b, i))
 		}
-		if len(stack) == 0 {
-			break
+		w.out = append(w.out, b[i])
+		return i + 1
+	case '"':
+		end := stringEnd(b, i)
+		w.str(b[i:end], false)
+		return end
+	}
+	end := i
+	for end < len(b) && !isJSONDelim(b[end]) {
+		end++
+	}
+	tok := b[i:end]
+	if (tok[0] == '-' || tok[0] >= '0' && tok[0] <= '9') && (bytes.IndexByte(tok, '+') >= 0 || w.holdsSecret(tok)) {
+		if s := scrubText(string(tok), w.secrets); s != string(tok) {
+			w.out = appendJSONString(w.out, s)
+			return end
 		}
 	}
-	return out.Bytes()
+	w.out = append(w.out, tok...)
+	return end
+}
+
+// str copies the string token tok (quotes included), scrubbed; for a key
+// it reports whether the key is a listed field.
+func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
+	inner := tok[1 : len(tok)-1]
+	if plainText(inner) && bytes.IndexByte(inner, '=') < 0 && !w.holdsSecret(inner) {
+		w.out = append(w.out, tok...)
+		return key && fieldListedBytes(inner, w.fields)
+	}
+	var s string
+	_ = json.Unmarshal(tok, &s) // valid: checked by json.Valid
+	w.out = appendJSONString(w.out, scrubText(s, w.secrets))
+	return key && fieldListed(s, w.fields)
+}
+
+// holdsSecret reports whether b contains a secret as is.
+func (w *rawRedactor) holdsSecret(b []byte) bool {
+	for _, s := range w.secrets {
+		if len(s) >= minScrubLen && bytes.Contains(b, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// plainText reports whether b is ASCII with nothing that could encode
+// another character: no JSON escape, URL escape, '+' (a space in a query)
+// or HTML entity. Such text holds a secret only as is.
+func plainText[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&' || c == '+' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendJSONString appends s as a JSON string without HTML escaping.
+func appendJSONString(dst []byte, s string) []byte {
+	b, _ := marshalJSON(s)
+	return append(dst, b...)
+}
+
+func isJSONDelim(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the string token starting at b[i].
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			i = stringEnd(b, i) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+			if depth < 0 {
+				return i
+			}
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		default:
+			if depth == 0 && isJSONDelim(b[i]) {
+				return i
+			}
+		}
+		if depth == 0 && b[i] == '"' {
+			return i + 1
+		}
+	}
+	return i
+}
+
+// fieldListedBytes is fieldListed for a key that needs no unescaping.
+func fieldListedBytes(key []byte, fields []string) bool {
+	for _, f := range fields {
+		if len(f) == len(key) && bytes.EqualFold(key, []byte(f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldListed matches a key against the field names as encoding/json
@@ -386,7 +499,14 @@ func rawIsClean(raw []byte, secrets []string, fields []string) bool {
 
 // containsFold reports whether b contains the ASCII string s in any case.
 func containsFold(b []byte, s string) bool {
+	if s == "" {
+		return true
+	}
+	lo, up := s[0]|0x20, s[0]&^0x20 // s[0] in either case (a letter; else both are s[0] or harmless)
 	for i := 0; i+len(s) <= len(b); i++ {
+		if c := b[i]; c != lo && c != up && c != s[0] {
+			continue
+		}
 		if bytes.EqualFold(b[i:i+len(s)], []byte(s)) {
 			return true
 		}

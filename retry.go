@@ -83,6 +83,20 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 	return rand.N(bound + 1)
 }
 
+// defaultTransport is the transport of every Client whose inner HTTP client
+// names none: http.DefaultTransport's settings, but keeping idle
+// connections for the SDK's concurrency (http.DefaultTransport keeps 2 per
+// host, so 16 goroutines on one Client opened a new TCP and TLS connection
+// for most calls). Shared, so Clients of one host share connections.
+var defaultTransport http.RoundTripper = newDefaultTransport()
+
+func newDefaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
+
 // newRetryClient wraps the inner HTTP client: go-retryablehttp drives the
 // attempts with our policy, and attemptTransport runs under it so that
 // every attempt takes a limiter slot and is authenticated and logged.
@@ -98,7 +112,7 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 	}
 	next := hc.Transport
 	if next == nil {
-		next = http.DefaultTransport
+		next = defaultTransport
 	}
 	hc.Transport = &attemptTransport{next: next}
 	// Never follow a redirect to another scheme or host: bodies and

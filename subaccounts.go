@@ -3,6 +3,7 @@ package multiaccount
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"iter"
 	"strconv"
 )
@@ -22,19 +23,21 @@ func (s *SubAccountsService) client() *Client {
 
 // userKey identifies a user for paginate, as subAccountKey does a
 // sub-account.
-func userKey(u *User) string {
-	if u == nil {
-		return ""
+func userKey(h *maphash.Hash, u *User) {
+	if u != nil {
+		h.WriteString(u.ID)
+		h.WriteByte(0)
+		h.Write(u.Raw)
 	}
-	return u.ID + "\x00" + string(u.Raw)
 }
 
 // subAccountKey identifies a sub-account for paginate.
-func subAccountKey(sa *SubAccount) string {
-	if sa == nil {
-		return ""
+func subAccountKey(h *maphash.Hash, sa *SubAccount) {
+	if sa != nil {
+		h.WriteString(sa.ID)
+		h.WriteByte(0)
+		h.Write(sa.Raw)
 	}
-	return sa.ID + "\x00" + string(sa.Raw)
 }
 
 // List returns one page of sub-accounts; nil opts asks for the first page
@@ -58,6 +61,20 @@ func (s *SubAccountsService) List(ctx context.Context, opts *ListOptions) (*SubA
 	return v, s.c.named(err)
 }
 
+// allPager is implemented by the vendors whose lists take a page size: an
+// iteration with none set asks for the largest the vendor documents, the
+// fewest round trips.
+type allPager interface{ allPageSize(op string) int }
+
+// allPageSize is v's page size for an iteration of op, or 0 for the
+// vendor's default.
+func allPageSize(v vendor, op string) int {
+	if p, ok := v.(allPager); ok {
+		return p.allPageSize(op)
+	}
+	return 0
+}
+
 // activeFilter is implemented by the vendors whose sub-account list
 // filters by ListOptions.Active.
 type activeFilter interface{ filtersActive() }
@@ -72,6 +89,9 @@ func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Se
 	var o ListOptions
 	if opts != nil {
 		o = *opts
+	}
+	if o.PageSize == 0 {
+		o.PageSize = allPageSize(s.c.v, "SubAccounts.All")
 	}
 	return paginate(s.c, "SubAccounts.All", o.Cursor, subAccountKey, func(cursor string) ([]*SubAccount, string, error) {
 		o.Cursor = cursor
@@ -236,11 +256,14 @@ func failedSeq[T any](err error) iter.Seq2[T, error] {
 // forever: one that returns a cursor already visited, or a next cursor
 // with no item not seen before (a server that ignores the page or offset
 // and claims a huge total repeats its first page). key identifies an
-// item. At most one page of repeats is fetched.
-func paginate[T any](c *Client, op, cursor string, key func(T) string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+// item; only a 64-bit hash of it is kept, so that memory stays near one
+// page (8 bytes per item seen, not the item). At most one page of repeats
+// is fetched.
+func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		seen := map[string]bool{}
+		var h maphash.Hash
+		seen := map[uint64]struct{}{}
 		visited := map[string]bool{cursor: true}
 		for {
 			items, next, err := fetch(cursor)
@@ -250,8 +273,10 @@ func paginate[T any](c *Client, op, cursor string, key func(T) string, fetch fun
 			}
 			fresh := 0
 			for _, it := range items {
-				if k := key(it); !seen[k] {
-					seen[k] = true
+				h.Reset()
+				key(&h, it)
+				if _, ok := seen[h.Sum64()]; !ok {
+					seen[h.Sum64()] = struct{}{}
 					fresh++
 				}
 			}

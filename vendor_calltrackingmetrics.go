@@ -181,6 +181,9 @@ func (p ctmPaging) next(page int) string {
 }
 
 // ctmPage reads a cursor (a page number) and a page size.
+// allPageSize: the vendor's maximum, for accounts and calls alike.
+func (callTrackingMetrics) allPageSize(string) int { return ctmMaxPerPage }
+
 func ctmPage(op string, cursor string, size int) (ctmPageQuery, error) {
 	q := ctmPageQuery{Page: 1, PerPage: size}
 	if size > ctmMaxPerPage {
@@ -250,13 +253,13 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 		return nil, err
 	}
 	var out struct {
-		Accounts []json.RawMessage `json:"accounts"`
+		Accounts json.RawMessage `json:"accounts"`
 		ctmPaging
 	}
 	if err := c.decode(op, resp, &out); err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "account", out.Accounts, withClient(c, ctmAccount.normalize))
+	items, err := decodeItemList(resp, "account", orNull(out.Accounts), withClient(c, ctmAccount.normalize))
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +405,7 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 		return nil, "", err
 	}
 	var out struct {
-		Calls []json.RawMessage `json:"calls"`
+		Calls json.RawMessage `json:"calls"`
 		ctmPaging
 	}
 	if err := c.decode(op, resp, &out); err != nil {
@@ -410,7 +413,7 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 	}
 	loc := cq.Location // the account's zone, fetched once when a call needs it
 	var zoneErr error  // that fetch's failure, which is no decoding failure
-	recs, err := decodeItemsChecked(resp, "call", out.Calls, func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
+	recs, err := decodeListChecked(resp, "call", orNull(out.Calls), func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
 			Raw: c.redactRaw(raw, ctmRedact...)}

@@ -211,6 +211,14 @@ func (k kaleyra) path(id string) string {
 	return p
 }
 
+// kaleyraAllPageSize is what SubAccounts.All asks for when the caller sets
+// no page size. The vendor documents no maximum (its default is 25): 100
+// cuts the round trips fourfold, and a vendor that answers fewer still
+// pages correctly (the next offset counts the items received).
+const kaleyraAllPageSize = 100
+
+func (kaleyra) allPageSize(string) int { return kaleyraAllPageSize }
+
 func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) (*SubAccountPage, error) {
 	const op = "SubAccounts.List"
 	if err := c.requireAuth(op); err != nil {

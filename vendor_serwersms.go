@@ -242,13 +242,13 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 	}
 	s.repeatable(r)
 	var out struct {
-		Items []json.RawMessage `json:"items"`
+		Items json.RawMessage `json:"items"`
 	}
 	resp, err := c.call(ctx, r, &out)
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "item", out.Items, withClient(c, serwerSMSSubAccount.normalize))
+	items, err := decodeItemList(resp, "item", orNull(out.Items), withClient(c, serwerSMSSubAccount.normalize))
 	if err != nil {
 		return nil, err
 	}

@@ -392,7 +392,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 		return nil, "", err
 	}
 	var out struct {
-		CDR []json.RawMessage `json:"cdr"`
+		CDR json.RawMessage `json:"cdr"`
 	}
 	if v.version != VoiceTelV22 {
 		obj = resp.body
@@ -400,7 +400,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 	if err := json.Unmarshal(obj, &out); err != nil {
 		return nil, "", resp.malformed("cdr is not a list of records", err)
 	}
-	recs, err := decodeItemsChecked(resp, "record", out.CDR, func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
+	recs, err := decodeListChecked(resp, "record", orNull(out.CDR), func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
 		f := cdr
 		if cdr.Value != nil {
 			f = *cdr.Value

@@ -211,11 +211,15 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 		// fails to decode below.
 		return []*SubAccount{}, nil
 	}
+	norm := withClient(c, woodpeckerCompany.normalize)
+	if items, err, ok := decodeListOnce(resp, "company", resp.body, func(v woodpeckerCompany, raw json.RawMessage) (*SubAccount, error) { return norm(v, raw), nil }); ok {
+		return items, err
+	}
 	var raws []json.RawMessage
 	if err := c.decode(op, resp, &raws); err != nil {
 		return nil, err
 	}
-	return decodeItems(resp, "company", raws, withClient(c, woodpeckerCompany.normalize))
+	return decodeItems(resp, "company", raws, norm)
 }
 
 // company finds one company in the list.
