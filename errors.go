@@ -336,12 +336,14 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	var d time.Duration
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil || digits(v, len(v)) {
+		// Digits too many for int64 are a wait past any bound: the bound,
+		// not "no Retry-After" (which would let the call retry at once).
 		if s < 0 {
 			return 0, false
 		}
 		d = maxServerWait
-		if s < int64(maxServerWait/time.Second) {
+		if err == nil && s < int64(maxServerWait/time.Second) {
 			d = time.Duration(s) * time.Second
 		}
 	} else if t, err := http.ParseTime(v); err == nil {

@@ -718,6 +718,9 @@ func TestFailuresNameProviderAndOperation(t *testing.T) {
 func TestRetryAfterHasOneBound(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	tenYears := 10 * 365 * 24 * time.Hour
+	if d, ok := parseRetryAfter("999999999999999999999", now); !ok || d != maxServerWait {
+		t.Errorf("seconds beyond int64: %v, %v; want the bound, not no Retry-After", d, ok)
+	}
 	secs, ok1 := parseRetryAfter(fmt.Sprint(int64(tenYears/time.Second)), now)
 	date, ok2 := parseRetryAfter(now.Add(tenYears).Format(http.TimeFormat), now)
 	if !ok1 || !ok2 || secs != maxServerWait || date != maxServerWait {
