@@ -271,13 +271,7 @@ func (s *Server) vtAPIKey(w http.ResponseWriter, _ *http.Request, body map[strin
 		vtError(w, http.StatusBadRequest, "Field: username must be an integer")
 		return
 	}
-	s.mu.Lock()
-	a := s.vt.accounts[username]
-	var key string
-	if a != nil && a.Password == password {
-		key = a.APIKey
-	}
-	s.mu.Unlock()
+	key := s.vtKeyFor(username, password)
 	if key == "" {
 		vtError(w, http.StatusUnauthorized, "Invalid username or password")
 		return
@@ -461,3 +455,14 @@ func validEmail(s string) bool {
 }
 
 func roundCents(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+
+// vtKeyFor is the API key of the account with that username and password
+// ("" when none matches), for apikey/ in every API version.
+func (s *Server) vtKeyFor(username int64, password string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.vt.accounts[username]; a != nil && a.Password == password {
+		return a.APIKey
+	}
+	return ""
+}

@@ -279,13 +279,7 @@ func (s *Server) vt22APIKey(w http.ResponseWriter, _ *http.Request, body map[str
 		return
 	}
 	username, _ := strconv.ParseInt(user, 10, 64)
-	s.mu.Lock()
-	a := s.vt.accounts[username]
-	var key string
-	if a != nil && a.Password == password {
-		key = a.APIKey
-	}
-	s.mu.Unlock()
+	key := s.vtKeyFor(username, password)
 	if key == "" {
 		vt22Error(w, http.StatusUnauthorized, "Invalid username or password")
 		return
