@@ -30,7 +30,7 @@ func userModule(t *testing.T, files map[string]string) (dir string, goCmd func(a
 		t.Fatal(err)
 	}
 	dir = t.TempDir()
-	files["go.mod"] = "module example.com/agencytool\n\ngo 1.23.0\n\n" +
+	files["go.mod"] = "module example.com/agencytool\n\ngo 1.26\n\n" +
 		"require github.com/multiaccount/multiaccount v0.0.0\n\n" +
 		"replace github.com/multiaccount/multiaccount => " + root + "\n"
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))

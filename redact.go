@@ -284,7 +284,7 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 	if rawIsClean(raw, secrets, fields) {
 		return append(json.RawMessage(nil), raw...)
 	}
-	if !json.Valid(raw) {
+	if !validJSON(raw) {
 		return json.RawMessage(`null`)
 	}
 	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw))}
@@ -363,7 +363,7 @@ func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
 		return key && fieldListedBytes(inner, w.fields)
 	}
 	var s string
-	_ = json.Unmarshal(tok, &s) // valid: checked by json.Valid
+	_ = unmarshalJSON(tok, &s) // valid: checked by json.Valid
 	w.out = appendJSONString(w.out, scrubText(s, w.secrets))
 	return key && fieldListed(s, w.fields)
 }

@@ -73,7 +73,7 @@ func (callTrackingMetrics) parseError(status int, body []byte) *APIError {
 		Reason  string          `json:"reason"`
 		Error   json.RawMessage `json:"error"`
 	}
-	if json.Unmarshal(body, &env) != nil {
+	if unmarshalJSON(body, &env) != nil {
 		return nil
 	}
 	msg := env.Message
@@ -82,7 +82,7 @@ func (callTrackingMetrics) parseError(status int, body []byte) *APIError {
 	}
 	if len(env.Error) > 0 && !bytes.Equal(env.Error, []byte("null")) {
 		var s string
-		if json.Unmarshal(env.Error, &s) == nil {
+		if unmarshalJSON(env.Error, &s) == nil {
 			if msg == "" {
 				msg = s
 			}
@@ -286,7 +286,7 @@ func (v callTrackingMetrics) getSubAccount(ctx context.Context, c *Client, id st
 		Account json.RawMessage `json:"account"`
 	}
 	raw := json.RawMessage(resp.body)
-	if json.Unmarshal(resp.body, &wrapped) == nil && len(wrapped.Account) > 0 && wrapped.Account[0] == '{' {
+	if unmarshalJSON(resp.body, &wrapped) == nil && len(wrapped.Account) > 0 && wrapped.Account[0] == '{' {
 		raw = wrapped.Account
 	}
 	var a ctmAccount

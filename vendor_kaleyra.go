@@ -94,7 +94,7 @@ type kaleyraEnvelope struct {
 
 func (kaleyra) parseError(status int, body []byte) *APIError {
 	var env kaleyraEnvelope
-	if json.Unmarshal(body, &env) != nil {
+	if unmarshalJSON(body, &env) != nil {
 		return nil
 	}
 	failed := status >= 400 || env.Status >= 400 || env.Code == "RBC422"
@@ -131,7 +131,7 @@ var kaleyraHints = map[string]string{
 // invalid"}) as "; email: is invalid", sorted by field.
 func kaleyraDetails(raw json.RawMessage) string {
 	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+	if unmarshalJSON(raw, &m) != nil || len(m) == 0 {
 		return ""
 	}
 	keys := make([]string, 0, len(m))
@@ -192,7 +192,7 @@ func single(data json.RawMessage) (json.RawMessage, bool) {
 	}
 	if data[0] == '[' {
 		var arr []json.RawMessage
-		if json.Unmarshal(data, &arr) != nil || len(arr) == 0 {
+		if unmarshalJSON(data, &arr) != nil || len(arr) == 0 {
 			return nil, false
 		}
 		return arr[0], true
@@ -476,7 +476,7 @@ func (k kaleyra) recharge(ctx context.Context, c *Client, id string, amount floa
 		var d struct {
 			Balance *flexFloat `json:"balance"`
 		}
-		if json.Unmarshal(raw, &d) == nil && d.Balance != nil {
+		if unmarshalJSON(raw, &d) == nil && d.Balance != nil {
 			b := float64(*d.Balance)
 			out.Balance = &b
 		}

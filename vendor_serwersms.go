@@ -91,7 +91,7 @@ var serwerSMSHints = map[string]string{
 
 func (serwerSMS) parseError(status int, body []byte) *APIError {
 	var env serwerSMSError
-	if json.Unmarshal(body, &env) != nil {
+	if unmarshalJSON(body, &env) != nil {
 		return nil
 	}
 	switch {
@@ -121,7 +121,7 @@ func serwerSMSUnavailable(_ int, body []byte) bool {
 		return false // most answers are successes: skip decoding them twice
 	}
 	var env serwerSMSError
-	return json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code == "1010"
+	return unmarshalJSON(body, &env) == nil && env.Error != nil && env.Error.Code == "1010"
 }
 
 // repeatable marks r as safe to send again (reads, and absolute settings):
@@ -176,7 +176,7 @@ func (serwerSMS) bodyAuth(c *Client, r *request) error {
 		fallthrough
 	case "application/json":
 		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(r.body, &fields); err != nil || fields == nil {
+		if err := unmarshalJSON(r.body, &fields); err != nil || fields == nil {
 			return invalid(r.op, "body", why+": it must be a JSON object")
 		}
 		if _, ok := fields["username"]; ok {

@@ -144,7 +144,7 @@ type voiceTelEnvelope struct {
 
 func (voiceTel) parseError(status int, body []byte) *APIError {
 	var env voiceTelEnvelope
-	if json.Unmarshal(body, &env) != nil {
+	if unmarshalJSON(body, &env) != nil {
 		return nil
 	}
 	if e := env.Error; e != nil {
@@ -267,7 +267,7 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 		return nil, nil, err
 	}
 	var a voiceTelNewAccount
-	if len(obj) == 0 || json.Unmarshal(obj, &a) != nil || a.Username == "" {
+	if len(obj) == 0 || unmarshalJSON(obj, &a) != nil || a.Username == "" {
 		return nil, nil, resp.malformed("no account in the answer", nil)
 	}
 	return &a, c.redactRawCarrying(obj, []string{a.Password}, voiceTelRedact...), nil
@@ -318,7 +318,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	var k struct {
 		APIKey string `json:"apikey"`
 	}
-	if json.Unmarshal(data, &k) != nil || k.APIKey == "" {
+	if unmarshalJSON(data, &k) != nil || k.APIKey == "" {
 		return nil, resp.malformed("no apikey in the answer", nil)
 	}
 	return &APIKey{Key: Secret(k.APIKey), Raw: c.redactRawCarrying(data, []string{k.APIKey}, voiceTelRedact...)}, nil
@@ -346,7 +346,7 @@ func voiceTelCDRKey(raw json.RawMessage) (account string, start time.Time, err e
 		return "", time.Time{}, errors.New("no key (want [account username, start Unix seconds])")
 	}
 	var key []flexString
-	if json.Unmarshal(raw, &key) != nil || len(key) != 2 {
+	if unmarshalJSON(raw, &key) != nil || len(key) != 2 {
 		return "", time.Time{}, errors.New("key is not a pair [account username, start Unix seconds]")
 	}
 	if key[0] == "" {
@@ -397,7 +397,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 	if v.version != VoiceTelV22 {
 		obj = resp.body
 	}
-	if err := json.Unmarshal(obj, &out); err != nil {
+	if err := unmarshalJSON(obj, &out); err != nil {
 		return nil, "", resp.malformed("cdr is not a list of records", err)
 	}
 	recs, err := decodeListChecked(resp, "record", orNull(out.CDR), func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
@@ -438,7 +438,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		if len(obj) == 0 {
 			return nil, resp.malformed("the account array is empty", nil)
 		}
-		if err := json.Unmarshal(obj, &list); err != nil {
+		if err := unmarshalJSON(obj, &list); err != nil {
 			return nil, resp.malformed("account is not an array", err)
 		}
 		if len(list) == 0 {
@@ -454,7 +454,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		Created  string     `json:"created"`
 		Cash     *flexFloat `json:"cash"`
 	}
-	if err := json.Unmarshal(obj, &a); err != nil {
+	if err := unmarshalJSON(obj, &a); err != nil {
 		return nil, resp.malformed("account record", err)
 	}
 	acct := &Account{Name: a.Name, Username: string(a.Username), Email: a.Email, Enabled: a.Enabled,
@@ -531,7 +531,7 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 		URI   string `json:"uri"`
 		Agent string `json:"agent"`
 	}
-	if len(obj) == 0 || json.Unmarshal(obj, &reg) != nil {
+	if len(obj) == 0 || unmarshalJSON(obj, &reg) != nil {
 		return nil, resp.malformed("no registration object in the answer", nil)
 	}
 	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: c.redactRaw(obj, voiceTelRedact...)}, nil

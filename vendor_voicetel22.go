@@ -84,11 +84,11 @@ func (v voiceTel) list22(ctx context.Context, c *Client, op, action string, fiel
 // refusing an answer without it.
 func voiceTel22Items(resp *response, data json.RawMessage, field string) ([]json.RawMessage, error) {
 	var out map[string]json.RawMessage
-	if err := json.Unmarshal(data, &out); err != nil {
+	if err := unmarshalJSON(data, &out); err != nil {
 		return nil, resp.malformed("data is not an object", err)
 	}
 	var items []json.RawMessage
-	if raw, ok := out[field]; !ok || json.Unmarshal(raw, &items) != nil || items == nil {
+	if raw, ok := out[field]; !ok || unmarshalJSON(raw, &items) != nil || items == nil {
 		return nil, resp.malformed("no "+field+" list in the answer", nil)
 	}
 	return items, nil
@@ -117,7 +117,7 @@ func (v voiceTel) recurringCharges22(ctx context.Context, c *Client, r *request)
 	var total struct {
 		Total *flexFloat `json:"total"`
 	}
-	if err := json.Unmarshal(data, &total); err != nil {
+	if err := unmarshalJSON(data, &total); err != nil {
 		return nil, resp.malformed("total", err)
 	}
 	ch := &Charges{Items: charges}
@@ -192,7 +192,7 @@ func (v voiceTel) updateSettings(ctx context.Context, c *Client, in *AccountSett
 	var out struct {
 		Updated []string `json:"updated"`
 	}
-	if err := json.Unmarshal(data, &out); err != nil {
+	if err := unmarshalJSON(data, &out); err != nil {
 		return nil, resp.malformed("updated is not a list of names", err)
 	}
 	if out.Updated == nil {

@@ -104,7 +104,7 @@ func woodpeckerCode(body []byte) (code, msg string) {
 		Title   string          `json:"title"`
 		Detail  string          `json:"detail"`
 	}
-	if json.Unmarshal(body, &env) != nil {
+	if unmarshalJSON(body, &env) != nil {
 		return "", ""
 	}
 	type inner struct {
@@ -114,7 +114,7 @@ func woodpeckerCode(body []byte) (code, msg string) {
 		Message string `json:"message"`
 	}
 	var st inner
-	if len(env.Status) > 0 && env.Status[0] == '{' && json.Unmarshal(env.Status, &st) == nil && (st.Code != "" || strings.EqualFold(st.Status, "error")) {
+	if len(env.Status) > 0 && env.Status[0] == '{' && unmarshalJSON(env.Status, &st) == nil && (st.Code != "" || strings.EqualFold(st.Status, "error")) {
 		if strings.EqualFold(st.Status, "ok") || st.Code == "OK" {
 			return "", ""
 		}
@@ -122,14 +122,14 @@ func woodpeckerCode(body []byte) (code, msg string) {
 	}
 	if len(env.Error) > 0 {
 		var s string
-		if json.Unmarshal(env.Error, &s) == nil && s != "" {
+		if unmarshalJSON(env.Error, &s) == nil && s != "" {
 			if strings.HasPrefix(s, "E_") {
 				return s, ""
 			}
 			return "", s
 		}
 		var e inner
-		if json.Unmarshal(env.Error, &e) == nil && (e.Code != "" || e.Msg != "" || e.Message != "") {
+		if unmarshalJSON(env.Error, &e) == nil && (e.Code != "" || e.Msg != "" || e.Message != "") {
 			return e.Code, e.Msg + e.Message
 		}
 	}
@@ -439,14 +439,14 @@ func (w woodpecker) refusedProspects(op string, resp *response, ps []Prospect, l
 	var out struct {
 		Prospects json.RawMessage `json:"prospects"`
 	}
-	if err := json.Unmarshal(resp.body, &out); err != nil {
+	if err := unmarshalJSON(resp.body, &out); err != nil {
 		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "per-prospect statuses: invalid JSON"}
 	}
 	if len(out.Prospects) == 0 || string(out.Prospects) == "null" {
 		return nil, nil
 	}
 	var entries []woodpeckerProspectStatus
-	if err := json.Unmarshal(out.Prospects, &entries); err != nil {
+	if err := unmarshalJSON(out.Prospects, &entries); err != nil {
 		return nil, &DecodeError{Operation: op, Provider: w.name(), StatusCode: resp.status, Reason: "per-prospect statuses are not a list of objects"}
 	}
 	var refused []RefusedProspect
