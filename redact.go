@@ -69,7 +69,8 @@ func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
 // generated password): echoed under a field not on the list, they would
 // stay readable in Raw.
 func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...string) json.RawMessage {
-	return redactJSON(raw, append(c.secrets(nil), carried...), fields...)
+	s := c.secrets(nil)
+	return redactJSON(raw, append(s[:len(s):len(s)], carried...), fields...) // never into authSecrets
 }
 
 // scrubText replaces in s every secret, in any common encoding (raw, URL
@@ -281,13 +282,16 @@ func redactErr(err error) error {
 // (rawRedactor), compacting whitespace; JSON the SDK cannot read yields
 // null rather than risk a credential.
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
-	if rawIsClean(raw, secrets, fields) {
+	encodes := !encodesNothing(raw)
+	secret := holdsAnySecret(raw, secrets)
+	if !encodes && !secret && !holdsAnyField(raw, fields) {
 		return append(json.RawMessage(nil), raw...)
 	}
 	if !validJSON(raw) {
 		return json.RawMessage(`null`)
 	}
-	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw))}
+	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw)),
+		verbatim: !encodes && !secret && bytes.IndexAny(raw, "+=") < 0}
 	w.value(raw, skipSpace(raw, 0))
 	return w.out
 }
@@ -299,6 +303,10 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 type rawRedactor struct {
 	secrets, fields []string
 	out             []byte
+	// verbatim: the whole input is plain text that holds no secret, so
+	// every token is copied as is (the per-token checks would all pass);
+	// only listed keys' values change.
+	verbatim bool
 }
 
 // value copies the value starting at b[i] (valid JSON) and returns the
@@ -344,7 +352,7 @@ func (w *rawRedactor) value(b []byte, i int) int {
 		end++
 	}
 	tok := b[i:end]
-	if (tok[0] == '-' || tok[0] >= '0' && tok[0] <= '9') && (bytes.IndexByte(tok, '+') >= 0 || w.holdsSecret(tok)) {
+	if !w.verbatim && (tok[0] == '-' || tok[0] >= '0' && tok[0] <= '9') && (bytes.IndexByte(tok, '+') >= 0 || holdsAnySecret(tok, w.secrets)) {
 		if s := scrubText(string(tok), w.secrets); s != string(tok) {
 			w.out = appendJSONString(w.out, s)
 			return end
@@ -358,7 +366,7 @@ func (w *rawRedactor) value(b []byte, i int) int {
 // it reports whether the key is a listed field.
 func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
 	inner := tok[1 : len(tok)-1]
-	if plainText(inner) && bytes.IndexByte(inner, '=') < 0 && !w.holdsSecret(inner) {
+	if w.verbatim || plainText(inner) && bytes.IndexByte(inner, '=') < 0 && !holdsAnySecret(inner, w.secrets) {
 		w.out = append(w.out, tok...)
 		return key && fieldListedBytes(inner, w.fields)
 	}
@@ -366,16 +374,6 @@ func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
 	_ = unmarshalJSON(tok, &s) // valid: checked by json.Valid
 	w.out = appendJSONString(w.out, scrubText(s, w.secrets))
 	return key && fieldListed(s, w.fields)
-}
-
-// holdsSecret reports whether b contains a secret as is.
-func (w *rawRedactor) holdsSecret(b []byte) bool {
-	for _, s := range w.secrets {
-		if len(s) >= minScrubLen && bytes.Contains(b, []byte(s)) {
-			return true
-		}
-	}
-	return false
 }
 
 // plainText reports whether b is ASCII with nothing that could encode
@@ -475,26 +473,36 @@ func fieldListed(key string, fields []string) bool {
 	return false
 }
 
-// rawIsClean is redactJSON's fast path: raw is plain ASCII with no escape
-// or entity that could hide a name or value, no field name in any case
-// and no secret.
-func rawIsClean(raw []byte, secrets []string, fields []string) bool {
+// encodesNothing reports whether raw is ASCII with no escape or entity
+// that could hide a name or value: its text is what it says.
+func encodesNothing(raw []byte) bool {
 	for _, c := range raw {
 		if c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&' {
 			return false
 		}
 	}
+	return true
+}
+
+// holdsAnyField reports whether raw contains one of the field names, in
+// any case.
+func holdsAnyField(raw []byte, fields []string) bool {
 	for _, f := range fields {
 		if containsFold(raw, f) {
-			return false
+			return true
 		}
 	}
+	return false
+}
+
+// holdsAnySecret reports whether raw contains one of the secrets as is.
+func holdsAnySecret(raw []byte, secrets []string) bool {
 	for _, s := range secrets {
 		if len(s) >= minScrubLen && bytes.Contains(raw, []byte(s)) {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // containsFold reports whether b contains the ASCII string s in any case.
