@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
@@ -75,7 +77,12 @@ func (resp *response) malformed(reason string, err error) *DecodeError {
 // gets the item's raw JSON for Raw). A failure names the item, e.g.
 // "account 3".
 func decodeItems[T, R any](resp *response, item string, raws []json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
-	return decodeItemsChecked(resp, item, raws, func(v T, raw json.RawMessage) (R, error) { return norm(v, raw), nil })
+	return decodeItemsChecked(resp, item, raws, checked(norm))
+}
+
+// checked is a normaliser that cannot refuse an item, as one that can.
+func checked[T, R any](norm func(T, json.RawMessage) R) func(T, json.RawMessage) (R, error) {
+	return func(v T, raw json.RawMessage) (R, error) { return norm(v, raw), nil }
 }
 
 // decodeItemsChecked is decodeItems for a norm that can refuse an item
@@ -149,7 +156,7 @@ func withClient[T, R any](c *Client, norm func(T, *Client, json.RawMessage) R) f
 // decodeItemList decodes a JSON array of items and each item, as
 // decodeItems does; a body that is not an array is a *DecodeError too.
 func decodeItemList[T, R any](resp *response, item string, list json.RawMessage, norm func(T, json.RawMessage) R) ([]R, error) {
-	return decodeListChecked(resp, item, list, func(v T, raw json.RawMessage) (R, error) { return norm(v, raw), nil })
+	return decodeListChecked(resp, item, list, checked(norm))
 }
 
 // decodeListChecked is decodeItemList with decodeItemsChecked's norm. The
@@ -179,6 +186,100 @@ func decodeListOnce[T, R any](resp *response, item string, list json.RawMessage,
 	}
 	out, err := normItems(resp, item, items, raws, norm)
 	return out, err, true
+}
+
+// itemList is an envelope's list of T, decoded in the decoder's one pass
+// over the whole answer: the list is neither copied out of the envelope
+// nor scanned again, and each item's JSON (for its Raw) is the slice of
+// the body between the decoder's input offsets around it. decodeList
+// sets body, the bytes being decoded, and reads the answer again by
+// stages (staged: the list kept as raw JSON) when the one pass fails.
+type itemList[T any] struct {
+	body    []byte
+	items   []T
+	raws    []json.RawMessage
+	present bool // the field was in the answer
+
+	staged bool
+	raw    json.RawMessage // staged: the field's JSON
+}
+
+var errNotAList = errors.New("not a list")
+
+// UnmarshalJSONFrom is called by unmarshalJSON's decoder with v1
+// semantics in its options, which UnmarshalDecode keeps for the items.
+func (l *itemList[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	l.items, l.raws, l.present = nil, nil, true
+	if l.staged {
+		v, err := dec.ReadValue()
+		l.raw = append(json.RawMessage(nil), v...)
+		return err
+	}
+	switch dec.PeekKind() {
+	case 'n':
+		_, err := dec.ReadToken()
+		return err
+	case '[':
+	default:
+		return errNotAList
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	l.items, l.raws = []T{}, []json.RawMessage{} // [] is no items, not none
+	for dec.PeekKind() != ']' {
+		start := dec.InputOffset()
+		var zero T
+		l.items = append(l.items, zero) // decoded in place: no T per item on the heap
+		if err := jsonv2.UnmarshalDecode(dec, &l.items[len(l.items)-1]); err != nil {
+			return err
+		}
+		end := dec.InputOffset()
+		if start < 0 || end > int64(len(l.body)) || start >= end {
+			return errNotAList // not decoding l.body: never with decodeList
+		}
+		raw := l.body[start:end]
+		i := skipSpace(raw, 0)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+		l.raws = append(l.raws, raw[i:])
+	}
+	_, err := dec.ReadToken()
+	return err
+}
+
+// decodePageOnce is decodeList's one pass; ok is false when the answer
+// needs reading by stages.
+func decodePageOnce[T, R any](resp *response, item string, env any, list *itemList[T], absentIsEmpty bool, norm func(T, json.RawMessage) (R, error)) (_ []R, _ error, ok bool) {
+	list.body, list.staged = resp.body, false
+	if unmarshalJSON(resp.body, env) != nil || !list.present && !absentIsEmpty {
+		return nil, nil, false
+	}
+	out, err := normItems(resp, item, list.items, list.raws, norm)
+	return out, err, true
+}
+
+// decodeList reads a page in one pass: resp's body into env, whose field
+// list receives the items, then each item through norm (given its JSON).
+// absentIsEmpty says whether an answer without the list field has no
+// items (else it is malformed). An answer that does not decode so (a
+// broken item, a list that is not one) is read by stages, the envelope
+// with the list as raw JSON and then the list (decodeListChecked), so
+// that the error names what failed.
+func decodeList[T, R any](c *Client, resp *response, item string, env any, list *itemList[T], absentIsEmpty bool, norm func(T, json.RawMessage) (R, error)) ([]R, error) {
+	if out, err, ok := decodePageOnce(resp, item, env, list, absentIsEmpty, norm); ok {
+		return out, err
+	}
+	list.staged, list.present, list.raw = true, false, nil
+	if err := c.decode(resp.op, resp, env); err != nil {
+		return nil, err
+	}
+	raw := list.raw
+	if absentIsEmpty {
+		raw = orNull(raw)
+	}
+	return decodeListChecked(resp, item, raw, norm)
 }
 
 // orNull is a field's JSON, null when the field was absent (as a missing

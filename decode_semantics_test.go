@@ -1,6 +1,7 @@
 package multiaccount
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -127,4 +128,72 @@ func FuzzDecoderKeepsEncodingJSONSemantics(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		checkSameDecoding(t, in)
 	})
+}
+
+// TestItemListMatchesStagedDecode: a list read in the envelope's one pass
+// (itemList) gives the items and item JSON that decoding the list field
+// on its own and splitting it gives, for every list the semantics cases
+// and the fixtures hold.
+func TestItemListMatchesStagedDecode(t *testing.T) {
+	var lists [][]byte
+	for _, in := range semanticsCases {
+		lists = append(lists, []byte(in))
+	}
+	files, _ := filepath.Glob("testdata/*/*.json")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var top map[string]json.RawMessage
+		if json.Unmarshal(b, &top) == nil {
+			for _, v := range top {
+				lists = append(lists, v)
+			}
+		}
+		lists = append(lists, b)
+	}
+	type item struct {
+		ID   flexString `json:"id"`
+		SID  string     `json:"sid"`
+		Name string     `json:"name"`
+		N    *flexInt   `json:"n"`
+	}
+	arrays := 0
+	for _, list := range lists {
+		body := []byte(`{"before":[1,{"x":"y"}], "data" :  ` + string(list) + ` ,"after":"z"}`)
+		var env struct {
+			Data itemList[item] `json:"data"`
+		}
+		env.Data.body = body
+		fastErr := unmarshalJSON(body, &env)
+
+		var want []item
+		wantErr := unmarshalJSON(list, &want)
+		if wantErr == nil && len(list) > 0 && list[0] == '[' {
+			arrays++
+			if fastErr != nil {
+				t.Errorf("%s: one pass failed (%v) where the list decodes alone", list, fastErr)
+				continue
+			}
+			if !reflect.DeepEqual(env.Data.items, want) {
+				t.Errorf("%s: items %#v, want %#v", list, env.Data.items, want)
+			}
+			raws := splitArray(list)
+			if len(raws) != len(env.Data.raws) {
+				t.Errorf("%s: %d item JSONs, want %d", list, len(env.Data.raws), len(raws))
+				continue
+			}
+			for i := range raws {
+				if !bytes.Equal(raws[i], env.Data.raws[i]) {
+					t.Errorf("%s: item %d JSON %s, want %s", list, i, env.Data.raws[i], raws[i])
+				}
+			}
+		} else if fastErr == nil && !(string(list) == "null" && env.Data.items == nil) {
+			t.Errorf("%s: one pass accepted what the list decode refuses (%v)", list, wantErr)
+		}
+	}
+	if arrays < 15 {
+		t.Fatalf("only %d lists exercised", arrays)
+	}
 }

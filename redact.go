@@ -291,7 +291,7 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 		return json.RawMessage(`null`)
 	}
 	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw)),
-		verbatim: !encodes && !secret && bytes.IndexAny(raw, "+=") < 0}
+		verbatim: !encodes && !secret && !bytes.ContainsAny(raw, "+=")}
 	w.value(raw, skipSpace(raw, 0))
 	return w.out
 }

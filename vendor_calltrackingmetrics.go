@@ -253,13 +253,10 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 		return nil, err
 	}
 	var out struct {
-		Accounts json.RawMessage `json:"accounts"`
+		Accounts itemList[ctmAccount] `json:"accounts"`
 		ctmPaging
 	}
-	if err := c.decode(op, resp, &out); err != nil {
-		return nil, err
-	}
-	items, err := decodeItemList(resp, "account", orNull(out.Accounts), withClient(c, ctmAccount.normalize))
+	items, err := decodeList(c, resp, "account", &out, &out.Accounts, true, checked(withClient(c, ctmAccount.normalize)))
 	if err != nil {
 		return nil, err
 	}
@@ -405,15 +402,12 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 		return nil, "", err
 	}
 	var out struct {
-		Calls json.RawMessage `json:"calls"`
+		Calls itemList[ctmCall] `json:"calls"`
 		ctmPaging
-	}
-	if err := c.decode(op, resp, &out); err != nil {
-		return nil, "", err
 	}
 	loc := cq.Location // the account's zone, fetched once when a call needs it
 	var zoneErr error  // that fetch's failure, which is no decoding failure
-	recs, err := decodeListChecked(resp, "call", orNull(out.Calls), func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
+	recs, err := decodeList(c, resp, "call", &out, &out.Calls, true, func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
 			Raw: c.redactRaw(raw, ctmRedact...)}

@@ -82,18 +82,25 @@ func (k kaleyra) bindAuth(_ *Client, a Authenticator) (Authenticator, error) {
 // kaleyraEnvelope wraps every answer. The vendor echoes numbers as strings
 // in places (limit, offset), so every number is read flexibly.
 type kaleyraEnvelope struct {
+	kaleyraStatus
+	Data   json.RawMessage `json:"data"`
+	Total  *flexInt        `json:"total"`
+	Limit  flexInt         `json:"limit"`
+	Offset *flexInt        `json:"offset"`
+}
+
+// kaleyraStatus is the part of the envelope that says whether a call
+// failed: the error check reads only it, so a page's data is skipped, not
+// copied.
+type kaleyraStatus struct {
 	Code    string          `json:"code"`
 	Message string          `json:"message"`
-	Data    json.RawMessage `json:"data"`
 	Error   json.RawMessage `json:"error"`
 	Status  flexInt         `json:"status"`
-	Total   *flexInt        `json:"total"`
-	Limit   flexInt         `json:"limit"`
-	Offset  *flexInt        `json:"offset"`
 }
 
 func (kaleyra) parseError(status int, body []byte) *APIError {
-	var env kaleyraEnvelope
+	var env kaleyraStatus
 	if unmarshalJSON(body, &env) != nil {
 		return nil
 	}
@@ -244,16 +251,17 @@ func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) 
 	if err != nil {
 		return nil, err
 	}
-	env, err := k.envelope(c, op, resp)
+	var answer struct {
+		kaleyraEnvelope
+		Data itemList[kaleyraSubAccount] `json:"data"`
+	}
+	items, err := decodeList(c, resp, "sub-account", &answer, &answer.Data, false, checked(withClient(c, kaleyraSubAccount.normalize)))
 	if err != nil {
 		return nil, err
 	}
+	env := &answer.kaleyraEnvelope
 	if env.Offset != nil && int(*env.Offset) != offset {
 		return nil, resp.malformed("the vendor answered offset "+strconv.Itoa(int(*env.Offset))+" for offset "+strconv.Itoa(offset)+": paging would not progress", nil)
-	}
-	items, err := decodeItemList(resp, "sub-account", env.Data, withClient(c, kaleyraSubAccount.normalize))
-	if err != nil {
-		return nil, err
 	}
 	page := &SubAccountPage{Items: items, Total: -1}
 	if env.Total != nil {

@@ -241,14 +241,14 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 		return nil, err
 	}
 	s.repeatable(r)
-	var out struct {
-		Items json.RawMessage `json:"items"`
-	}
-	resp, err := c.call(ctx, r, &out)
+	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeItemList(resp, "item", orNull(out.Items), withClient(c, serwerSMSSubAccount.normalize))
+	var out struct {
+		Items itemList[serwerSMSSubAccount] `json:"items"`
+	}
+	items, err := decodeList(c, resp, "item", &out, &out.Items, true, checked(withClient(c, serwerSMSSubAccount.normalize)))
 	if err != nil {
 		return nil, err
 	}

@@ -276,9 +276,17 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 // payload sends r and returns the answer's object: v2.1's field (e.g.
 // "account"), or v2.2's "data", whose absence is a *DecodeError.
 func (v voiceTel) payload(ctx context.Context, c *Client, r *request, field string) (*response, json.RawMessage, error) {
-	var out map[string]json.RawMessage
-	resp, err := c.call(ctx, r, &out)
+	resp, err := c.do(ctx, r)
 	if err != nil {
+		return nil, nil, err
+	}
+	return v.payloadOf(c, resp, field)
+}
+
+// payloadOf is payload for an answer already received.
+func (v voiceTel) payloadOf(c *Client, resp *response, field string) (*response, json.RawMessage, error) {
+	var out map[string]json.RawMessage
+	if err := c.decode(resp.op, resp, &out); err != nil {
 		return nil, nil, err
 	}
 	if v.version != VoiceTelV22 {
@@ -387,20 +395,11 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 		return nil, "", err
 	}
 	r.repeatable = true
-	resp, obj, err := v.payload(ctx, c, r, "")
+	resp, err := c.do(ctx, r)
 	if err != nil {
 		return nil, "", err
 	}
-	var out struct {
-		CDR json.RawMessage `json:"cdr"`
-	}
-	if v.version != VoiceTelV22 {
-		obj = resp.body
-	}
-	if err := unmarshalJSON(obj, &out); err != nil {
-		return nil, "", resp.malformed("cdr is not a list of records", err)
-	}
-	recs, err := decodeListChecked(resp, "record", orNull(out.CDR), func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
+	norm := func(cdr voiceTelCDR, raw json.RawMessage) (*CallRecord, error) {
 		f := cdr
 		if cdr.Value != nil {
 			f = *cdr.Value
@@ -414,7 +413,41 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 			Duration: time.Duration(float64(f.Dur) * float64(time.Second)),
 			Raw:      c.redactRaw(raw, voiceTelRedact...),
 		}, nil
-	})
+	}
+	// One pass where the answer is as documented: v2.1 has the list at
+	// the top, v2.2 in its data object.
+	var v21 struct {
+		CDR itemList[voiceTelCDR] `json:"cdr"`
+	}
+	var v22 struct {
+		Data *struct {
+			CDR itemList[voiceTelCDR] `json:"cdr"`
+		} `json:"data"`
+	}
+	env, list := any(&v21), &v21.CDR
+	if v.version == VoiceTelV22 {
+		v22.Data = &struct {
+			CDR itemList[voiceTelCDR] `json:"cdr"`
+		}{}
+		env, list = &v22, &v22.Data.CDR
+	}
+	if recs, err, ok := decodePageOnce(resp, "record", env, list, true, norm); ok && (v.version != VoiceTelV22 || list.present) {
+		return recs, "", err
+	}
+	_, obj, err := v.payloadOf(c, resp, "")
+	if err != nil {
+		return nil, "", err
+	}
+	var out struct {
+		CDR json.RawMessage `json:"cdr"`
+	}
+	if v.version != VoiceTelV22 {
+		obj = resp.body
+	}
+	if err := unmarshalJSON(obj, &out); err != nil {
+		return nil, "", resp.malformed("cdr is not a list of records", err)
+	}
+	recs, err := decodeListChecked(resp, "record", orNull(out.CDR), norm)
 	if err != nil {
 		return nil, "", err
 	}

@@ -212,7 +212,8 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 		return []*SubAccount{}, nil
 	}
 	norm := withClient(c, woodpeckerCompany.normalize)
-	if items, err, ok := decodeListOnce(resp, "company", resp.body, func(v woodpeckerCompany, raw json.RawMessage) (*SubAccount, error) { return norm(v, raw), nil }); ok {
+	var list itemList[woodpeckerCompany] // the answer is the list
+	if items, err, ok := decodePageOnce(resp, "company", &list, &list, false, checked(norm)); ok {
 		return items, err
 	}
 	var raws []json.RawMessage
