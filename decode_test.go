@@ -58,3 +58,47 @@ func TestCreateFieldTables(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestDecodeListReadsByStagesWhenOnePassFails: the one pass and the staged
+// reading agree; a broken item, a list that is not one and a missing list
+// give the staged errors, which name what failed.
+func TestDecodeListReadsByStagesWhenOnePassFails(t *testing.T) {
+	type item struct {
+		ID int `json:"id"`
+	}
+	norm := checked(func(it item, raw json.RawMessage) string { return string(raw) })
+	c := &Client{v: kaleyra{}}
+	read := func(body string, absentIsEmpty bool) ([]string, int, error) {
+		resp := &response{status: 200, op: "SubAccounts.List", provider: "Kaleyra", body: []byte(body), c: c}
+		var env struct {
+			Total int            `json:"total"`
+			Data  itemList[item] `json:"data"`
+		}
+		got, err := decodeList(c, resp, "sub-account", &env, &env.Data, absentIsEmpty, norm)
+		return got, env.Total, err
+	}
+	got, total, err := read(`{"total":7,"data":[ {"id":1} , {"id":2}]}`, false)
+	if err != nil || total != 7 || !reflect.DeepEqual(got, []string{`{"id":1}`, `{"id":2}`}) {
+		t.Errorf("one pass: %q, total %d, %v", got, total, err)
+	}
+	var de *DecodeError
+	for _, tc := range []struct {
+		body          string
+		absentIsEmpty bool
+		reason        string
+	}{
+		{`{"total":7,"data":[{"id":1},{"id":"x"},{"id":3}]}`, false, "sub-account 1"},
+		{`{"total":7,"data":{"id":1}}`, false, "not a list of sub-accounts"},
+		{`{"total":7}`, false, "not a list of sub-accounts"},
+		{`{"total":"seven","data":[]}`, false, `unexpected JSON string for field "total"`},
+		{`{"data":[{"id":1}]`, false, "invalid JSON at byte 18"},
+	} {
+		_, _, err := read(tc.body, tc.absentIsEmpty)
+		if !errors.As(err, &de) || de.Reason != tc.reason || de.Operation != "SubAccounts.List" {
+			t.Errorf("%s: err = %v, want reason %q", tc.body, err, tc.reason)
+		}
+	}
+	if got, total, err := read(`{"total":7}`, true); err != nil || len(got) != 0 || total != 7 {
+		t.Errorf("absent list where that means none: %q, %d, %v", got, total, err)
+	}
+}
