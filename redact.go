@@ -282,18 +282,99 @@ func redactErr(err error) error {
 // (rawRedactor), compacting whitespace; JSON the SDK cannot read yields
 // null rather than risk a credential.
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
-	encodes := !encodesNothing(raw)
+	encodes, signs := textClass(raw)
 	secret := holdsAnySecret(raw, secrets)
+	if !encodes && !signs && !secret && validJSON(raw) {
+		return redactPlain(raw, fields)
+	}
 	if !encodes && !secret && !holdsAnyField(raw, fields) {
 		return append(json.RawMessage(nil), raw...)
 	}
 	if !validJSON(raw) {
 		return json.RawMessage(`null`)
 	}
-	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw)),
-		verbatim: !encodes && !secret && !bytes.ContainsAny(raw, "+=")}
+	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw))}
 	w.value(raw, skipSpace(raw, 0))
 	return w.out
+}
+
+// textClass reports, in one pass, whether raw has bytes that can encode
+// other text (non-ASCII, '\\', '%', '&') and whether it has the '+' or
+// '=' that a query's credential parameter needs.
+func textClass(raw []byte) (encodes, signs bool) {
+	for _, c := range raw {
+		switch {
+		case c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&':
+			encodes = true
+		case c == '+' || c == '=':
+			signs = true
+		}
+	}
+	return encodes, signs
+}
+
+// redactPlain is rawRedactor for valid JSON in which no token can need
+// scrubbing (plain ASCII, no secret, no '+' or '='): a copy of raw as is
+// when it has no listed key, else rawRedactor's
+// output (raw compacted, each listed key's value replaced). It hops from
+// quote to quote: with no backslash, every '"' opens or closes a string,
+// so a quoted listed name followed by ':' is a key.
+func redactPlain(raw []byte, fields []string) json.RawMessage {
+	if !plainKeyHit(raw, fields, nil) {
+		return append(json.RawMessage(nil), raw...)
+	}
+	out := make([]byte, 0, len(raw))
+	plainKeyHit(raw, fields, &out)
+	return out
+}
+
+// plainKeyHit walks raw for redactPlain. With out nil it reports whether
+// raw has a listed key; else it writes the redacted
+// copy to *out.
+func plainKeyHit(raw []byte, fields []string, out *[]byte) bool {
+	for i := 0; i < len(raw); {
+		q := bytes.IndexByte(raw[i:], '"')
+		if q < 0 {
+			if out != nil {
+				*out = appendCompact(*out, raw[i:])
+			}
+			return false
+		}
+		q += i
+		e := bytes.IndexByte(raw[q+1:], '"')
+		if e < 0 {
+			return false // not valid JSON: redactJSON checked it is
+		}
+		e += q + 1
+		if out != nil {
+			*out = append(appendCompact(*out, raw[i:q]), raw[q:e+1]...)
+		}
+		i = e + 1
+		if j := skipSpace(raw, i); j < len(raw) && raw[j] == ':' && fieldListedBytes(raw[q+1:e], fields) {
+			v := skipSpace(raw, j+1)
+			end := skipValue(raw, v)
+			if out == nil {
+				return true
+			}
+			if string(raw[v:end]) == "null" {
+				*out = append(*out, ":null"...)
+			} else {
+				*out = append(*out, `:"`+redacted+`"`...)
+			}
+			i = end
+		}
+	}
+	return false
+}
+
+// appendCompact appends b without its JSON whitespace (b holds no string).
+func appendCompact(dst, b []byte) []byte {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // rawRedactor copies valid JSON token by token. A string or number that
@@ -303,10 +384,6 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 type rawRedactor struct {
 	secrets, fields []string
 	out             []byte
-	// verbatim: the whole input is plain text that holds no secret, so
-	// every token is copied as is (the per-token checks would all pass);
-	// only listed keys' values change.
-	verbatim bool
 }
 
 // value copies the value starting at b[i] (valid JSON) and returns the
@@ -352,7 +429,7 @@ func (w *rawRedactor) value(b []byte, i int) int {
 		end++
 	}
 	tok := b[i:end]
-	if !w.verbatim && (tok[0] == '-' || tok[0] >= '0' && tok[0] <= '9') && (bytes.IndexByte(tok, '+') >= 0 || holdsAnySecret(tok, w.secrets)) {
+	if (tok[0] == '-' || tok[0] >= '0' && tok[0] <= '9') && (bytes.IndexByte(tok, '+') >= 0 || holdsAnySecret(tok, w.secrets)) {
 		if s := scrubText(string(tok), w.secrets); s != string(tok) {
 			w.out = appendJSONString(w.out, s)
 			return end
@@ -366,7 +443,7 @@ func (w *rawRedactor) value(b []byte, i int) int {
 // it reports whether the key is a listed field.
 func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
 	inner := tok[1 : len(tok)-1]
-	if w.verbatim || plainText(inner) && bytes.IndexByte(inner, '=') < 0 && !holdsAnySecret(inner, w.secrets) {
+	if plainText(inner) && bytes.IndexByte(inner, '=') < 0 && !holdsAnySecret(inner, w.secrets) {
 		w.out = append(w.out, tok...)
 		return key && fieldListedBytes(inner, w.fields)
 	}
@@ -471,17 +548,6 @@ func fieldListed(key string, fields []string) bool {
 		}
 	}
 	return false
-}
-
-// encodesNothing reports whether raw is ASCII with no escape or entity
-// that could hide a name or value: its text is what it says.
-func encodesNothing(raw []byte) bool {
-	for _, c := range raw {
-		if c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&' {
-			return false
-		}
-	}
-	return true
 }
 
 // holdsAnyField reports whether raw contains one of the field names, in

@@ -1,7 +1,10 @@
 package multiaccount
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,4 +53,68 @@ func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// plainRedactions are the inputs for redactPlain against rawRedactor.
+func plainRedactions(t testing.TB) [][]byte {
+	ins := [][]byte{
+		[]byte(`{"api_key":"A1","x":{"API_KEY":{"api_key":1},"k":[1,"api_key",{"api_key":null}]},"y" : "api_key" , "z":true}`),
+		[]byte(` [ {"password" :"p", "n": -1.5e3}, "password", null, {"token":[1,2,{"a":"b"}]} ] `),
+		[]byte(`{"":"","a":"","api_keys":"x","apikey":"y","api_key":""}`),
+		[]byte(`"api_key"`), []byte(`12`), []byte(`{}`), []byte(`[]`),
+	}
+	files, _ := filepath.Glob("testdata/*/*.json")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, b)
+	}
+	return ins
+}
+
+var plainFields = []string{"api_key", "password", "token", "auth_token", "sid"}
+
+// checkPlainMatchesRedactor: where redactJSON takes redactPlain, its
+// output is rawRedactor's byte for byte, or, where the input has no
+// listed key, the input as is.
+func checkPlainMatchesRedactor(t *testing.T, in []byte) bool {
+	t.Helper()
+	if encodes, signs := textClass(in); encodes || signs || !validJSON(in) {
+		return false
+	}
+	w := rawRedactor{fields: plainFields}
+	w.value(in, skipSpace(in, 0))
+	got := redactPlain(in, plainFields)
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, in); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, w.out) && !(bytes.Equal(w.out, compact.Bytes()) && bytes.Equal(got, in)) {
+		t.Errorf("redactPlain(%s)\n got %s\nwant %s", in, got, w.out)
+	}
+	if bytes.Contains(got, []byte(`"api_key":"A1"`)) {
+		t.Errorf("redactPlain(%s) kept a listed value: %s", in, got)
+	}
+	return true
+}
+
+func TestRedactPlainMatchesRedactor(t *testing.T) {
+	n := 0
+	for _, in := range plainRedactions(t) {
+		if checkPlainMatchesRedactor(t, in) {
+			n++
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d plain inputs", n)
+	}
+}
+
+func FuzzRedactPlainMatchesRedactor(f *testing.F) {
+	for _, in := range plainRedactions(f) {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) { checkPlainMatchesRedactor(t, in) })
 }
