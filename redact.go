@@ -284,8 +284,13 @@ func redactErr(err error) error {
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
 	encodes, signs := textClass(raw)
 	secret := holdsAnySecret(raw, secrets)
-	if !encodes && !signs && !secret && validJSON(raw) {
-		return redactPlain(raw, fields)
+	if !encodes && !signs && validJSON(raw) {
+		// Plain text holds a secret only as is: if none is left once the
+		// listed values are replaced (an item's own key, listed), no
+		// token needs scrubbing.
+		if out := redactPlain(raw, fields); !secret || !holdsAnySecret(out, secrets) {
+			return out
+		}
 	}
 	if !encodes && !secret && !holdsAnyField(raw, fields) {
 		return append(json.RawMessage(nil), raw...)
