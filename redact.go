@@ -569,7 +569,27 @@ func holdsAnyField(raw []byte, fields []string) bool {
 // holdsAnySecret reports whether raw contains one of the secrets as is.
 func holdsAnySecret(raw []byte, secrets []string) bool {
 	for _, s := range secrets {
-		if len(s) >= minScrubLen && bytes.Contains(raw, []byte(s)) {
+		if len(s) >= minScrubLen && containsString(raw, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsString is bytes.Contains(b, []byte(s)) without the conversion,
+// which allocates for a string over 32 bytes (a Basic header's value):
+// once per item of every page.
+func containsString(b []byte, s string) bool {
+	if s == "" {
+		return true
+	}
+	for i := 0; len(b)-i >= len(s); i++ {
+		j := bytes.IndexByte(b[i:len(b)-len(s)+1], s[0])
+		if j < 0 {
+			return false
+		}
+		i += j
+		if string(b[i:i+len(s)]) == s {
 			return true
 		}
 	}

@@ -133,3 +133,14 @@ func FuzzRedactPlainMatchesRedactor(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) { checkPlainMatchesRedactor(t, in) })
 }
+
+func TestContainsStringIsBytesContains(t *testing.T) {
+	long := strings.Repeat("k3y", 20)
+	for _, b := range []string{"", "a", "abc", "xxabcxx", "ababac", long, "pre" + long, long[:len(long)-1]} {
+		for _, s := range []string{"", "a", "abc", "bac", "c", long, "zz"} {
+			if got, want := containsString([]byte(b), s), bytes.Contains([]byte(b), []byte(s)); got != want {
+				t.Errorf("containsString(%q, %q) = %v, want %v", b, s, got, want)
+			}
+		}
+	}
+}

@@ -217,14 +217,14 @@ type ctmAccount struct {
 	ID      flexString `json:"id"`
 	Name    string     `json:"name"`
 	Status  string     `json:"status"`
-	Balance *struct {
+	Balance struct {   // not a pointer: one allocation less per account
 		Cents *flexFloat `json:"cents"`
 	} `json:"balance"`
 }
 
 func (a ctmAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
 	sa := &SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: c.redactRaw(raw, ctmRedact...)}
-	if a.Balance != nil && a.Balance.Cents != nil {
+	if a.Balance.Cents != nil {
 		b := float64(*a.Balance.Cents) / 100
 		sa.Balance = &b
 	}
