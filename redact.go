@@ -282,9 +282,10 @@ func redactErr(err error) error {
 // (rawRedactor), compacting whitespace; JSON the SDK cannot read yields
 // null rather than risk a credential.
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
-	encodes, signs := textClass(raw)
+	encodes, eq, plus := textClass(raw)
+	encodes = encodes || plus && anyHasSpace(secrets)
 	secret := holdsAnySecret(raw, secrets)
-	if !encodes && !signs && validJSON(raw) {
+	if !encodes && !eq && validJSON(raw) {
 		// Plain text holds a secret only as is: if none is left once the
 		// listed values are replaced (an item's own key, listed), no
 		// token needs scrubbing.
@@ -304,18 +305,32 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 }
 
 // textClass reports, in one pass, whether raw has bytes that can encode
-// other text (non-ASCII, '\\', '%', '&') and whether it has the '+' or
-// '=' that a query's credential parameter needs.
-func textClass(raw []byte) (encodes, signs bool) {
+// other text (non-ASCII, '\\', '%', '&'), the '=' of a credential
+// parameter, or a '+' (a space in a query: it hides only a secret that has
+// one, see anyHasSpace).
+func textClass(raw []byte) (encodes, eq, plus bool) {
 	for _, c := range raw {
 		switch {
 		case c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&':
 			encodes = true
-		case c == '+' || c == '=':
-			signs = true
+		case c == '=':
+			eq = true
+		case c == '+':
+			plus = true
 		}
 	}
-	return encodes, signs
+	return encodes, eq, plus
+}
+
+// anyHasSpace reports whether a secret has a space, which a query may
+// send as '+' (phone numbers put a '+' in most call records).
+func anyHasSpace(secrets []string) bool {
+	for _, s := range secrets {
+		if strings.IndexByte(s, ' ') >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // redactPlain is rawRedactor for valid JSON in which no token can need
@@ -454,8 +469,21 @@ func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
 	}
 	var s string
 	_ = unmarshalJSON(tok, &s) // valid: checked by json.Valid
-	w.out = appendJSONString(w.out, scrubText(s, w.secrets))
+	if scrubbed := scrubText(s, w.secrets); scrubbed != s || !encodesAsIs(inner) {
+		w.out = appendJSONString(w.out, scrubbed)
+	} else {
+		w.out = append(w.out, tok...) // what re-encoding would write
+	}
 	return key && fieldListed(s, w.fields)
+}
+
+// encodesAsIs reports whether marshalJSON writes the text of the string
+// token whose inside is inner as inner itself: no escape, valid UTF-8, no
+// character it escapes (controls cannot be in a token unescaped; U+2028
+// and U+2029 it does escape).
+func encodesAsIs(inner []byte) bool {
+	return bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) &&
+		!bytes.Contains(inner, []byte("\u2028")) && !bytes.Contains(inner, []byte("\u2029"))
 }
 
 // plainText reports whether b is ASCII with nothing that could encode

@@ -66,6 +66,8 @@ func plainRedactions(t testing.TB) [][]byte {
 		[]byte(`{"api_key":"own-key-123","nested":{"API_KEY":"own-key-123"}}`),
 		[]byte(`{"note":"A1-secret-value inside","api_key":"A1-secret-value"}`),
 		[]byte(`{"A1-secret-value":1,"n":12}`),
+		[]byte(`{"cid":"+15551234567","dst":"+1 555","api_key":"k+y"}`),
+		[]byte(`{"note":"A1-secret-value+x","n":+1}`),
 	}
 	files, _ := filepath.Glob("testdata/*/*.json")
 	for _, f := range files {
@@ -85,7 +87,8 @@ var plainFields = []string{"api_key", "password", "token", "auth_token", "sid"}
 // listed key, the input as is.
 func checkPlainMatchesRedactor(t *testing.T, in []byte) bool {
 	t.Helper()
-	if encodes, signs := textClass(in); encodes || signs || !validJSON(in) {
+	encodes, eq, _ := textClass(in)
+	if encodes || eq || !validJSON(in) {
 		return false
 	}
 	// The secrets: a fixed one, and the item's own key where it has one
@@ -142,5 +145,41 @@ func TestContainsStringIsBytesContains(t *testing.T) {
 				t.Errorf("containsString(%q, %q) = %v, want %v", b, s, got, want)
 			}
 		}
+	}
+}
+
+// TestRedactPlusHidesASpacedSecret: a '+' stays on the fast path only
+// while no secret has a space that a query would send as '+'.
+func TestRedactPlusHidesASpacedSecret(t *testing.T) {
+	in := []byte(`{"cid":"+15551234567","echo":"pass+phrase+word"}`)
+	got := string(redactJSON(in, []string{"pass phrase word"}))
+	if strings.Contains(got, "phrase") || !strings.Contains(got, `"+15551234567"`) {
+		t.Errorf("spaced secret: %s", got)
+	}
+	if got := string(redactJSON(in, []string{"nospace-secret"})); got != string(in) {
+		t.Errorf("no secret in it: %s, want the input as is", got)
+	}
+}
+
+// TestEncodesAsIsMeansReencodingIsTheToken: where rawRedactor keeps a
+// string token's bytes instead of re-encoding it, re-encoding would have
+// written the same bytes.
+func TestEncodesAsIsMeansReencodingIsTheToken(t *testing.T) {
+	checked := 0
+	for _, tok := range []string{`"TOLL%20FREE%20CALL"`, `"a&b<c>"`, `"caf` + "\u00e9" + `"`, "\"\u2028\"", "\"\u2029x\"",
+		`"\u00e9"`, `"\/"`, `"tab\t"`, "\"bad \xff\"", `"%41+%2B="`, `""`, `"日本"`} {
+		inner := []byte(tok[1 : len(tok)-1])
+		var s string
+		if err := unmarshalJSON([]byte(tok), &s); err != nil {
+			continue
+		}
+		same := string(appendJSONString(nil, s)) == tok
+		if encodesAsIs(inner) && !same {
+			t.Errorf("encodesAsIs(%s) but re-encoding writes %s", tok, appendJSONString(nil, s))
+		}
+		checked++
+	}
+	if checked < 8 {
+		t.Fatalf("only %d tokens", checked)
 	}
 }
