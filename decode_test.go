@@ -1,8 +1,12 @@
 package multiaccount
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"testing"
 )
@@ -100,5 +104,32 @@ func TestDecodeListReadsByStagesWhenOnePassFails(t *testing.T) {
 	}
 	if got, total, err := read(`{"total":7}`, true); err != nil || len(got) != 0 || total != 7 {
 		t.Errorf("absent list where that means none: %q, %d, %v", got, total, err)
+	}
+}
+
+// TestRawSharedWithTheBodyIsCapped: an unchanged item's Raw shares the
+// answer's bytes; appending to it must not write into the next item's.
+func TestRawSharedWithTheBodyIsCapped(t *testing.T) {
+	body := `{"items":[{"id":1,"username":"first"},{"id":2,"username":"second"}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	c, err := NewClient(SerwerSMS(), WithBaseURL(srv.URL), WithAuth(Bearer("serwer-token-123456")), WithLimitStore(NewMemoryLimitStore()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.SubAccounts.List(context.Background(), nil)
+	if err != nil || len(p.Items) != 2 {
+		t.Fatalf("%v, %v", p, err)
+	}
+	first, second := string(p.Items[0].Raw), string(p.Items[1].Raw)
+	if first != `{"id":1,"username":"first"}` || second != `{"id":2,"username":"second"}` {
+		t.Fatalf("Raw %s, %s", first, second)
+	}
+	_ = append(p.Items[0].Raw, `XXXXXXXXXXXXXXXX`...)
+	if string(p.Items[1].Raw) != second || string(p.Items[0].Raw) != first {
+		t.Errorf("after appending to the first Raw: %s, %s", p.Items[0].Raw, p.Items[1].Raw)
 	}
 }

@@ -274,13 +274,17 @@ func redactErr(err error) error {
 	return err
 }
 
-// redactJSON returns a copy of raw in which the values of the named fields,
+// redactJSON returns raw with the values of the named fields,
 // at any depth, are "[REDACTED]", and every secret, in any string, key or
 // number, is scrubbed. Field names match as encoding/json matches them
 // (after unescaping, case-insensitively), so that no key that fills a
 // typed credential field stays clear in Raw. It is one scan over the bytes
 // (rawRedactor), compacting whitespace; JSON the SDK cannot read yields
-// null rather than risk a credential.
+// null rather than risk a credential. What it returns is new bytes, or raw
+// itself (capacity cut to its length, so that appending to one item's Raw
+// cannot write into the next) when nothing needs changing: raw is always
+// part of an answer body, which the SDK reads fresh for every call and
+// never writes to.
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
 	encodes, eq, plus := textClass(raw)
 	encodes = encodes || plus && anyHasSpace(secrets)
@@ -294,7 +298,7 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 		}
 	}
 	if !encodes && !secret && !holdsAnyField(raw, fields) {
-		return append(json.RawMessage(nil), raw...)
+		return raw[:len(raw):len(raw)]
 	}
 	if !validJSON(raw) {
 		return json.RawMessage(`null`)
@@ -341,7 +345,7 @@ func anyHasSpace(secrets []string) bool {
 // so a quoted listed name followed by ':' is a key.
 func redactPlain(raw []byte, fields []string) json.RawMessage {
 	if !plainKeyHit(raw, fields, nil) {
-		return append(json.RawMessage(nil), raw...)
+		return raw[:len(raw):len(raw)]
 	}
 	out := make([]byte, 0, len(raw))
 	plainKeyHit(raw, fields, &out)
