@@ -80,6 +80,22 @@ func decodeItems[T, R any](resp *response, item string, raws []json.RawMessage, 
 	return decodeItemsChecked(resp, item, raws, checked(norm))
 }
 
+// pointers points into vals: a page's results in one allocation, not one
+// per item.
+func pointers[V any](vals []V) []*V {
+	out := make([]*V, len(vals))
+	for i := range vals {
+		out[i] = &vals[i]
+	}
+	return out
+}
+
+// addr is a normaliser returning a value, as one returning a pointer (for
+// a single item).
+func addr[T, V any](norm func(T, json.RawMessage) V) func(T, json.RawMessage) *V {
+	return func(v T, raw json.RawMessage) *V { r := norm(v, raw); return &r }
+}
+
 // checked is a normaliser that cannot refuse an item, as one that can.
 func checked[T, R any](norm func(T, json.RawMessage) R) func(T, json.RawMessage) (R, error) {
 	return func(v T, raw json.RawMessage) (R, error) { return norm(v, raw), nil }
@@ -371,6 +387,26 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		}
 		*s = flexString(n.String())
 	}
+	return nil
+}
+
+// optFloat is a flexFloat that may be absent or null (ok false), without
+// the allocation a *flexFloat costs for every item of a page.
+type optFloat struct {
+	v  float64
+	ok bool
+}
+
+func (o *optFloat) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		*o = optFloat{}
+		return nil
+	}
+	var f flexFloat
+	if err := f.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*o = optFloat{v: float64(f), ok: true}
 	return nil
 }
 

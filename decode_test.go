@@ -133,3 +133,24 @@ func TestRawSharedWithTheBodyIsCapped(t *testing.T) {
 		t.Errorf("after appending to the first Raw: %s, %s", p.Items[0].Raw, p.Items[1].Raw)
 	}
 }
+
+// TestOptFloatIsPointerFlexFloat: optFloat decodes as *flexFloat does,
+// present or absent, null, string or number, and fails where it fails.
+func TestOptFloatIsPointerFlexFloat(t *testing.T) {
+	for _, in := range []string{`{}`, `{"f":null}`, `{"f":1.5}`, `{"f":"2.25"}`, `{"f":""}`, `{"f":"x"}`, `{"f":[1]}`, `{"f":-0}`, `{"f":1e3}`, `{"f":true}`} {
+		var p struct {
+			F *flexFloat `json:"f"`
+		}
+		var o struct {
+			F optFloat `json:"f"`
+		}
+		perr, oerr := unmarshalJSON([]byte(in), &p), unmarshalJSON([]byte(in), &o)
+		if (perr == nil) != (oerr == nil) {
+			t.Errorf("%s: *flexFloat error %v, optFloat error %v", in, perr, oerr)
+			continue
+		}
+		if perr == nil && ((p.F != nil) != o.F.ok || p.F != nil && float64(*p.F) != o.F.v) {
+			t.Errorf("%s: *flexFloat %v, optFloat %+v", in, p.F, o.F)
+		}
+	}
+}

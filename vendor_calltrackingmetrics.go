@@ -218,14 +218,15 @@ type ctmAccount struct {
 	Name    string     `json:"name"`
 	Status  string     `json:"status"`
 	Balance struct {   // not a pointer: one allocation less per account
-		Cents *flexFloat `json:"cents"`
+		Cents optFloat `json:"cents"`
 	} `json:"balance"`
 }
 
-func (a ctmAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: c.redactRaw(raw, ctmRedact...)}
-	if a.Balance.Cents != nil {
-		b := float64(*a.Balance.Cents) / 100
+// normalize returns a value: a page's accounts share one allocation.
+func (a ctmAccount) normalize(c *Client, raw json.RawMessage) SubAccount {
+	sa := SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: c.redactRaw(raw, ctmRedact...)}
+	if a.Balance.Cents.ok {
+		b := a.Balance.Cents.v / 100
 		sa.Balance = &b
 	}
 	return sa
@@ -260,7 +261,7 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 	if err != nil {
 		return nil, err
 	}
-	page := &SubAccountPage{Items: items, Total: -1, NextCursor: out.next(q.Page)}
+	page := &SubAccountPage{Items: pointers(items), Total: -1, NextCursor: out.next(q.Page)}
 	if out.TotalEntries != nil {
 		page.Total = int(*out.TotalEntries)
 	}
@@ -293,7 +294,8 @@ func (v callTrackingMetrics) getSubAccount(ctx context.Context, c *Client, id st
 	if a.ID == "" {
 		return nil, resp.malformed("no account id in the answer", nil)
 	}
-	return a.normalize(c, raw), nil
+	sa := a.normalize(c, raw)
+	return &sa, nil
 }
 
 type ctmCall struct {

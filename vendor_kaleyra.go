@@ -160,21 +160,22 @@ func kaleyraDetails(raw json.RawMessage) string {
 
 // kaleyraSubAccount is one sub-account as the vendor sends it.
 type kaleyraSubAccount struct {
-	SID         string     `json:"sid"`
-	AccountName string     `json:"account_name"`
-	Email       string     `json:"email"`
-	Status      string     `json:"status"`
-	APIKey      string     `json:"api_key"`
-	Balance     *flexFloat `json:"balance"`
+	SID         string   `json:"sid"`
+	AccountName string   `json:"account_name"`
+	Email       string   `json:"email"`
+	Status      string   `json:"status"`
+	APIKey      string   `json:"api_key"`
+	Balance     optFloat `json:"balance"`
 }
 
-func (s kaleyraSubAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
-	sa := &SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: c.redactRawCarrying(raw, []string{s.APIKey}, "api_key")}
+// normalize returns a value: a page's sub-accounts share one allocation.
+func (s kaleyraSubAccount) normalize(c *Client, raw json.RawMessage) SubAccount {
+	sa := SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: c.redactRawCarrying(raw, []string{s.APIKey}, "api_key")}
 	if s.APIKey != "" {
 		sa.APIKeys = []APIKey{{Key: Secret(s.APIKey), Label: "api_key"}}
 	}
-	if s.Balance != nil {
-		b := float64(*s.Balance)
+	if s.Balance.ok {
+		b := s.Balance.v
 		sa.Balance = &b
 	}
 	return sa
@@ -263,7 +264,7 @@ func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) 
 	if env.Offset != nil && int(*env.Offset) != offset {
 		return nil, resp.malformed("the vendor answered offset "+strconv.Itoa(int(*env.Offset))+" for offset "+strconv.Itoa(offset)+": paging would not progress", nil)
 	}
-	page := &SubAccountPage{Items: items, Total: -1}
+	page := &SubAccountPage{Items: pointers(items), Total: -1}
 	if env.Total != nil {
 		page.Total = int(*env.Total)
 		// An empty page while the total claims more yields a cursor with
@@ -297,7 +298,7 @@ func (k kaleyra) getSubAccount(ctx context.Context, c *Client, id string) (*SubA
 		return nil, &APIError{StatusCode: resp.status, Code: env.Code, Message: "no sub-account with that sid",
 			Operation: op, Provider: k.name(), kind: ErrNotFound}
 	}
-	return decodeItem(resp, "sub-account", raw, withClient(c, kaleyraSubAccount.normalize))
+	return decodeItem(resp, "sub-account", raw, addr(withClient(c, kaleyraSubAccount.normalize)))
 }
 
 // kaleyraCreditTypes are the vendor's subaccount_credit_type values.
@@ -390,7 +391,7 @@ func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, e
 	if !ok {
 		return nil, resp.malformed("no sub-account in data", nil)
 	}
-	return decodeItem(resp, "sub-account", raw, withClient(c, kaleyraSubAccount.normalize))
+	return decodeItem(resp, "sub-account", raw, addr(withClient(c, kaleyraSubAccount.normalize)))
 }
 
 func (k kaleyra) updateSubAccount(ctx context.Context, c *Client, id string, u *SubAccountUpdate) (*SubAccount, error) {

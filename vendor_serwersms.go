@@ -229,8 +229,9 @@ type serwerSMSSubAccount struct {
 	Email    string     `json:"email"`
 }
 
-func (s serwerSMSSubAccount) normalize(c *Client, raw json.RawMessage) *SubAccount {
-	return &SubAccount{ID: string(s.ID), Username: s.Username, Name: s.Name, Phone: s.Phone, Email: s.Email,
+// normalize returns a value: a page's sub-accounts share one allocation.
+func (s serwerSMSSubAccount) normalize(c *Client, raw json.RawMessage) SubAccount {
+	return SubAccount{ID: string(s.ID), Username: s.Username, Name: s.Name, Phone: s.Phone, Email: s.Email,
 		Raw: c.redactRaw(raw, serwerSMSRedact...)}
 }
 
@@ -252,7 +253,7 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 	if err != nil {
 		return nil, err
 	}
-	return &SubAccountPage{Items: items, Total: len(items)}, nil
+	return &SubAccountPage{Items: pointers(items), Total: len(items)}, nil
 }
 
 func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*SubAccount, error) {
@@ -274,7 +275,8 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 	if sa.ID == "" {
 		return nil, resp.malformed("no id in the answer", nil)
 	}
-	return sa.normalize(c, resp.body), nil
+	out := sa.normalize(c, resp.body)
+	return &out, nil
 }
 
 // serwerSMSUsername is the vendor's rule for sub-account logins.
