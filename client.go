@@ -51,7 +51,11 @@ type Client struct {
 	lease     time.Duration // how long a limit slot is held at most
 	limitHost string        // canonical server, for limit keys
 	windows   sync.Map      // request path -> Window, so a reserve builds no key
-	attempt   time.Duration
+	// limited: the vendor has rolling limits (limitedOps is not empty);
+	// limitsSeen caches limitOf.
+	limited    bool
+	limitsSeen limitCache
+	attempt    time.Duration
 	// authSecrets are auth's scrub values when they cannot change (no
 	// session token), computed once instead of per Raw; nil otherwise.
 	authSecrets []string
@@ -98,6 +102,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		store:     defaultStore,
 		lease:     DefaultLimitLease,
 		limitHost: limitHost(base),
+		limited:   len(p.v.limitedOps()) > 0,
 		attempt:   s.attempt,
 	}
 	if s.store != nil {
