@@ -37,6 +37,7 @@ type Client struct {
 
 	v         vendor
 	base      *url.URL // always ends in "/"
+	baseURL   string   // base.String(), for building request URLs
 	auth      Authenticator
 	http      *retryablehttp.Client
 	retry     RetryPolicy
@@ -93,6 +94,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	c := &Client{
 		v:         p.v,
 		base:      base,
+		baseURL:   base.String(),
 		rateWait:  s.rateWait,
 		logger:    s.logger,
 		userAgent: s.userAgent,
