@@ -276,8 +276,10 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 // voiceTelAnswer holds the parts of an answer payload returns, matched by
 // exact name (as keys of a map would be; the decoder otherwise folds case).
 type voiceTelAnswer struct {
+	//lint:ignore SA5008 case:strict is go-json-experiment/json's option (decode.go), which staticcheck does not know
 	Account json.RawMessage `json:"account,case:strict"`
-	Data    json.RawMessage `json:"data,case:strict"`
+	//lint:ignore SA5008 as above
+	Data json.RawMessage `json:"data,case:strict"`
 }
 
 // payload sends r and returns the answer's object: v2.1's field
