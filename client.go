@@ -37,6 +37,7 @@ type Client struct {
 
 	v         vendor
 	base      *url.URL // always ends in "/"
+	baseURL   string   // base.String(), for building request URLs
 	auth      Authenticator
 	http      *retryablehttp.Client
 	retry     RetryPolicy
@@ -51,7 +52,11 @@ type Client struct {
 	lease     time.Duration // how long a limit slot is held at most
 	limitHost string        // canonical server, for limit keys
 	windows   sync.Map      // request path -> Window, so a reserve builds no key
-	attempt   time.Duration
+	// limited: the vendor has rolling limits (limitedOps is not empty);
+	// limitsSeen caches limitOf.
+	limited    bool
+	limitsSeen limitCache
+	attempt    time.Duration
 	// authSecrets are auth's scrub values when they cannot change (no
 	// session token), computed once instead of per Raw; nil otherwise.
 	authSecrets []string
@@ -89,6 +94,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 	c := &Client{
 		v:         p.v,
 		base:      base,
+		baseURL:   base.String(),
 		rateWait:  s.rateWait,
 		logger:    s.logger,
 		userAgent: s.userAgent,
@@ -98,6 +104,7 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		store:     defaultStore,
 		lease:     DefaultLimitLease,
 		limitHost: limitHost(base),
+		limited:   len(p.v.limitedOps()) > 0,
 		attempt:   s.attempt,
 	}
 	if s.store != nil {

@@ -93,9 +93,14 @@ func (c *Client) endpointPath(rel string) string {
 // that matches nothing, each shorter tail of it, so that a base URL with a
 // path of its own (a proxy's prefix, or the version) keeps the limit.
 func (c *Client) limitOf(method, rel string) windowLimit {
-	if c.v.limitedOps() == nil {
+	if !c.limited {
 		return windowLimit{} // a vendor without limits: nothing to find
 	}
+	return c.limitsSeen.get(endpoint{method, rel}, c.findLimit)
+}
+
+// findLimit is limitOf without the cache.
+func (c *Client) findLimit(method, rel string) windowLimit {
 	p := strings.TrimPrefix(c.endpointPath(rel), "/")
 	for {
 		if w := c.v.limitFor(method, p); w.n > 0 {
@@ -107,6 +112,38 @@ func (c *Client) limitOf(method, rel string) windowLimit {
 		}
 		p = p[i+1:]
 	}
+}
+
+// limitCache keeps limitOf's answer for the first maxCachedLimits
+// method and path pairs a Client sends, so that a call finds its limit
+// without cleaning and splitting its path again. Services send to a few
+// fixed paths; paths naming IDs beyond the bound are worked out each time,
+// so the cache cannot grow without limit.
+type limitCache struct {
+	mu sync.RWMutex
+	m  map[endpoint]windowLimit
+}
+
+const maxCachedLimits = 256
+
+// get returns the limit of e, from the cache or find.
+func (lc *limitCache) get(e endpoint, find func(method, path string) windowLimit) windowLimit {
+	lc.mu.RLock()
+	w, ok := lc.m[e]
+	lc.mu.RUnlock()
+	if ok {
+		return w
+	}
+	w = find(e.method, e.path)
+	lc.mu.Lock()
+	if lc.m == nil {
+		lc.m = make(map[endpoint]windowLimit)
+	}
+	if len(lc.m) < maxCachedLimits {
+		lc.m[e] = w
+	}
+	lc.mu.Unlock()
+	return w
 }
 
 // slot is a booked window slot an attempt must confirm or cancel.

@@ -522,3 +522,32 @@ func assertSixPerHour(t *testing.T, times []time.Time) {
 		}
 	}
 }
+
+// The limit cache answers as the uncached lookup does, for spellings of
+// a limited endpoint and other paths, and stops growing at its bound.
+func TestLimitCacheIsBoundedAndExact(t *testing.T) {
+	c, err := NewClient(VoiceTel(), WithAuth(Bearer("k")), WithBaseURL("https://cache.example.test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2*maxCachedLimits; i++ {
+		rel := "v2.1/account/sub" + strings.Repeat("x", i%7) + "/" + string(rune('a'+i%26)) + "/" + time.Duration(i).String()
+		if w := c.limitOf(http.MethodPost, rel); w != c.findLimit(http.MethodPost, rel) || w.n != 0 {
+			t.Fatalf("%s: limit %+v", rel, w)
+		}
+	}
+	if n := len(c.limitsSeen.m); n != maxCachedLimits {
+		t.Fatalf("cache holds %d entries, want the bound %d", n, maxCachedLimits)
+	}
+	// Past the bound, limited endpoints are still found, every time.
+	for _, rel := range []string{"v2.1/account/info/", "v2.1/account/%69nfo", "v2.1//account/cdr/"} {
+		for i := 0; i < 2; i++ {
+			if w := c.limitOf(http.MethodPost, rel); w != voiceTelHourly {
+				t.Fatalf("%s: limit %+v, want %+v", rel, w, voiceTelHourly)
+			}
+		}
+	}
+	if w := c.limitOf(http.MethodGet, "v2.2/account"); w != voiceTelHourly {
+		t.Fatalf("v2.2 GET account: limit %+v", w)
+	}
+}

@@ -95,8 +95,19 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	}
 	st := &callState{c: c, r: r}
 	resp, err := c.send(ctx, st)
+	if err != nil {
+		return c.sendAgain(ctx, st, err)
+	}
+	return resp, nil
+}
+
+// sendAgain sends r once more after the failures that allow it, or
+// returns err. (Apart from do so that its error variables, which escape,
+// cost nothing on a success.)
+func (c *Client) sendAgain(ctx context.Context, st *callState, err error) (*response, error) {
+	r := st.r
 	var rl *RateLimitError
-	if err != nil && r.window.n > 0 && errors.As(err, &rl) && !rl.Local && rl.RetryAfter <= c.rateWait {
+	if r.window.n > 0 && errors.As(err, &rl) && !rl.Local && rl.RetryAfter <= c.rateWait {
 		// The server refused with a wait the caller accepts: the window is
 		// now closed until then, so sending again waits in the limiter.
 		// A 429 means the vendor did not act, so this is safe for every
@@ -104,14 +115,14 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		return c.send(ctx, &callState{c: c, r: r})
 	}
 	var apiErr *APIError
-	if err != nil && st.used.session != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
+	if st.used.session != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
 		if st.used.session.invalidate(st.used.gen) {
 			// The token was refused: exchange once and retry the call once.
 			// A 401 means the vendor did not act on the request.
 			return c.send(ctx, &callState{c: c, r: r})
 		}
 	}
-	return resp, err
+	return nil, err
 }
 
 // call sends r and decodes the successful answer's JSON into out.
@@ -132,31 +143,38 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, c.contextError(r.op, err)
 	}
-	u := c.base.String() + r.path
+	u := c.baseURL + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
 	}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
+	// The call state is the context the attempts see (no WithValue).
+	st.Context = ctx
+	ctx = st
 	var body any
 	if r.body != nil {
-		body = r.body
+		body = retryablehttp.ReaderFunc(st.openBody)
 	}
+	// The request carries no headers: the attempt transport sets them on
+	// each attempt's own copy (see attemptRequest), so net/http has none
+	// to copy per call.
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
 		return nil, fmt.Errorf("multiaccount: %s %s: build request: %w", c.v.name(), r.op, c.scrubErr(r, redactErr(err)))
 	}
-	if r.ctype != "" {
-		rreq.Header.Set("Content-Type", r.ctype)
-	}
-	rreq.Header.Set("Accept", "application/json")
-	rreq.Header.Set("User-Agent", c.userAgent)
+	// The host is the URL's (Host is what NewRequest copied from it);
+	// an empty Host spares net/http a copy of the URL per attempt.
+	rreq.Host = ""
 
 	hresp, err := c.http.Do(rreq)
 	if err != nil {
 		return nil, c.transportError(ctx, r, err)
 	}
-	// The attempt transport has read the body, within the size cap.
-	b, err := io.ReadAll(hresp.Body)
+	// The attempt transport has read the body, within the size cap: the
+	// answer is the last attempt's, whose bytes the call state holds.
+	b := st.lastBody
+	if hresp != st.lastResp {
+		b, err = io.ReadAll(hresp.Body)
+	}
 	hresp.Body.Close()
 	if err != nil {
 		return nil, c.transportError(ctx, r, err)
@@ -264,17 +282,48 @@ func (c *Client) contextError(op string, err error) error {
 	return fmt.Errorf("%s%w", errPrefix(c.Provider(), op), err)
 }
 
-// readBounded reads all of r, failing past max bytes.
-func readBounded(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
+// readBounded reads all of r, failing past max bytes. size is the
+// announced length (-1 if unknown): a body within the cap is read into
+// one buffer of that size, with a byte to spare to see its end.
+func readBounded(r io.Reader, size, max int64) ([]byte, error) {
+	if size < 0 || size > max {
+		size = 511
 	}
-	if int64(len(b)) > max {
-		return nil, errBodyTooLarge
+	b := make([]byte, 0, size+1)
+	for {
+		room := b[len(b):cap(b)]
+		if left := max + 1 - int64(len(b)); int64(len(room)) > left {
+			room = room[:left]
+		}
+		n, err := r.Read(room)
+		b = b[:len(b)+n]
+		if int64(len(b)) > max {
+			return nil, errBodyTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
-	return b, nil
 }
+
+// byteBody is a body read from memory. It is an io.ReadCloser itself, so
+// go-retryablehttp and the pipeline use it without an io.NopCloser.
+type byteBody struct{ bytes.Reader }
+
+func newByteBody(b []byte) *byteBody {
+	bb := new(byteBody)
+	bb.Reset(b)
+	return bb
+}
+
+// Close does nothing: the bytes stay readable for a later reader.
+func (*byteBody) Close() error { return nil }
 
 // authError marks an authenticator's failure, which is never retried.
 type authError struct{ err error }
@@ -287,7 +336,11 @@ func (e *authError) Unwrap() error { return e.err }
 type callStateKey struct{}
 
 // callState is what the attempt transport needs to know about the call.
+// It is the call's context too: the caller's, with the call state as the
+// value of callStateKey, which costs no context.WithValue per call.
 type callState struct {
+	context.Context // the caller's
+
 	c       *Client
 	r       *request
 	attempt int // attempts started, for the log line
@@ -295,6 +348,35 @@ type callState struct {
 	// used records what the last attempt's authentication drew on, so
 	// that a 401 invalidates that session token and no newer one.
 	used used
+
+	// lastResp and lastBody are the last attempt's answer and its body,
+	// read by the attempt transport, so that send need not copy it again.
+	lastResp *http.Response
+	lastBody []byte
+
+	// firstBody is the request body go-retryablehttp opens first (to
+	// learn its length): the call state's own, as each reader is given
+	// out once; every later one (attempts, redirects) is new.
+	firstBody byteBody
+	opened    bool
+}
+
+// openBody opens the request body for go-retryablehttp.
+func (st *callState) openBody() (io.Reader, error) {
+	if !st.opened {
+		st.opened = true
+		st.firstBody.Reset(st.r.body)
+		return &st.firstBody, nil
+	}
+	return newByteBody(st.r.body), nil
+}
+
+// Value returns the call state for callStateKey, else the caller's value.
+func (st *callState) Value(key any) any {
+	if key == (callStateKey{}) {
+		return st
+	}
+	return st.Context.Value(key)
 }
 
 // attemptTransport runs once per attempt, retries included: it takes the
@@ -337,7 +419,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := req.Clone(ctx)
+	out := c.attemptRequest(ctx, req, r)
 	if !r.repeatable {
 		notReplayable(out)
 	}
@@ -363,7 +445,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		// mid-body is a failed attempt like any other (and retried as the
 		// operation allows), and the in-flight slot is freed at once.
 		var b []byte
-		b, err = readBounded(resp.Body, c.maxBody)
+		b, err = readBounded(resp.Body, resp.ContentLength, c.maxBody)
 		resp.Body.Close()
 		if errors.Is(err, errBodyTooLarge) {
 			err = &bodyTooLargeError{status: resp.StatusCode}
@@ -371,9 +453,12 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		if err != nil {
 			resp = nil
 		} else {
-			resp.Body = io.NopCloser(bytes.NewReader(b))
+			resp.Body = newByteBody(b)
 			resp.ContentLength = int64(len(b))
 		}
+		st.lastResp, st.lastBody = resp, b
+	} else {
+		st.lastResp, st.lastBody = nil, nil
 	}
 	release()
 	c.logAttempt(ctx, st, out, resp, err, time.Since(start))
@@ -381,6 +466,37 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	return resp, nil
+}
+
+// attemptRequest is one attempt's own copy of req, with ctx: its own URL
+// and headers, which an authenticator may change, and the pipeline's
+// headers. The call's request carries none of these (net/http would copy
+// them per call): they are set here on every attempt and redirect hop,
+// Content-Type only when the hop has a body (net/http drops the body, and
+// its headers, when a redirect turns the request into a GET).
+func (c *Client) attemptRequest(ctx context.Context, req *http.Request, r *request) *http.Request {
+	out := req.WithContext(ctx)
+	u := *req.URL
+	out.URL = &u
+	if len(req.Header) > 0 {
+		out.Header = req.Header.Clone() // a redirect hop's Referer
+	} else {
+		out.Header = make(http.Header, 4)
+	}
+	withBody := r.ctype != "" && out.Body != nil && out.Body != http.NoBody
+	vals := make([]string, 2, 3)
+	vals[0], vals[1] = "application/json", c.userAgent
+	if withBody {
+		vals = append(vals, r.ctype)
+	}
+	// The keys are canonical; each slice is capped, so that an Add
+	// appends to a copy.
+	out.Header["Accept"] = vals[0:1:1]
+	out.Header["User-Agent"] = vals[1:2:2]
+	if withBody {
+		out.Header["Content-Type"] = vals[2:3:3]
+	}
+	return out
 }
 
 // logAttempt writes the one debug line per attempt. It logs the path

@@ -273,8 +273,18 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 	return &a, c.redactRawCarrying(obj, []string{a.Password}, voiceTelRedact...), nil
 }
 
-// payload sends r and returns the answer's object: v2.1's field (e.g.
-// "account"), or v2.2's "data", whose absence is a *DecodeError.
+// voiceTelAnswer holds the parts of an answer payload returns, matched by
+// exact name (as keys of a map would be; the decoder otherwise folds case).
+type voiceTelAnswer struct {
+	//lint:ignore SA5008 case:strict is go-json-experiment/json's option (decode.go), which staticcheck does not know
+	Account json.RawMessage `json:"account,case:strict"`
+	//lint:ignore SA5008 as above
+	Data json.RawMessage `json:"data,case:strict"`
+}
+
+// payload sends r and returns the answer's object: v2.1's field
+// ("account", the one v2.1 answers carry; any other reads as absent), or
+// v2.2's "data", whose absence is a *DecodeError.
 func (v voiceTel) payload(ctx context.Context, c *Client, r *request, field string) (*response, json.RawMessage, error) {
 	resp, err := c.do(ctx, r)
 	if err != nil {
@@ -285,14 +295,17 @@ func (v voiceTel) payload(ctx context.Context, c *Client, r *request, field stri
 
 // payloadOf is payload for an answer already received.
 func (v voiceTel) payloadOf(c *Client, resp *response, field string) (*response, json.RawMessage, error) {
-	var out map[string]json.RawMessage
+	var out voiceTelAnswer
 	if err := c.decode(resp.op, resp, &out); err != nil {
 		return nil, nil, err
 	}
 	if v.version != VoiceTelV22 {
-		return resp, out[field], nil
+		if field != "account" {
+			return resp, nil, nil
+		}
+		return resp, out.Account, nil
 	}
-	data := out["data"]
+	data := out.Data
 	if len(data) == 0 || data[0] != '{' {
 		return nil, nil, resp.malformed("no data object in the answer", nil)
 	}

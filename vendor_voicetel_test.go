@@ -2,6 +2,7 @@ package multiaccount
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -464,6 +465,36 @@ func TestVoiceTelCallsBadKeyIsDecodeError(t *testing.T) {
 		var de *DecodeError
 		if !errors.As(last, &de) || de.Reason != want[0] || !strings.Contains(last.Error(), want[1]) || de.Operation != "Records.Calls" || n != 0 {
 			t.Errorf("%s: %d records, err = %v", file, n, last)
+		}
+	}
+}
+
+// payload's struct decode finds what a map decode finds: names matched
+// exactly (no case folding), the last of duplicates, null kept as null,
+// and the same refusal of an answer that is not an object.
+func TestVoiceTelAnswerDecodesAsAMap(t *testing.T) {
+	for _, body := range []string{
+		`{"account":{"uri":"a"},"data":{"d":1}}`,
+		`{"Account":{"uri":"folded"},"DATA":{"d":1}}`,
+		`{"account":{"uri":"first"},"account":{"uri":"last"}}`,
+		`{"account":null,"data":null}`,
+		`{"account":"text","data":[1,2]}`,
+		`{"other":{"account":{"uri":"nested"}}}`,
+		`{}`, `null`, `[]`, `"account"`, `12`, `{"account":`,
+	} {
+		var m map[string]json.RawMessage
+		mErr := unmarshalJSON([]byte(body), &m)
+		var a voiceTelAnswer
+		aErr := unmarshalJSON([]byte(body), &a)
+		if (mErr == nil) != (aErr == nil) {
+			t.Errorf("%s: map err %v, struct err %v", body, mErr, aErr)
+			continue
+		}
+		if mErr != nil {
+			continue
+		}
+		if string(m["account"]) != string(a.Account) || string(m["data"]) != string(a.Data) {
+			t.Errorf("%s: map %q %q, struct %q %q", body, m["account"], m["data"], a.Account, a.Data)
 		}
 	}
 }
