@@ -205,9 +205,9 @@ func decodeListOnce[T, R any](resp *response, item string, list json.RawMessage,
 }
 
 // itemList is an envelope's list of T, decoded in the decoder's one pass
-// over the whole answer: the list is neither copied out of the envelope
-// nor scanned again, and each item's JSON (for its Raw) is the slice of
-// the body between the decoder's input offsets around it. decodeList
+// over the whole answer: the list is not copied out of the envelope, and
+// each item's JSON (for its Raw) is a slice of the body, found by a scan
+// of the list's bytes between the decoder's input offsets. decodeList
 // sets body, the bytes being decoded, and reads the answer again by
 // stages (staged: the list kept as raw JSON) when the one pass fails.
 type itemList[T any] struct {
@@ -231,6 +231,7 @@ func (l *itemList[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		l.raw = append(json.RawMessage(nil), v...)
 		return err
 	}
+	start := dec.InputOffset()
 	switch dec.PeekKind() {
 	case 'n':
 		_, err := dec.ReadToken()
@@ -239,30 +240,21 @@ func (l *itemList[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	default:
 		return errNotAList
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	// One call for the whole list (one per item costs more than the
+	// item), then the items' JSON from a scan of the list's bytes.
+	if err := jsonv2.UnmarshalDecode(dec, &l.items); err != nil {
 		return err
 	}
-	l.items, l.raws = []T{}, []json.RawMessage{} // [] is no items, not none
-	for dec.PeekKind() != ']' {
-		start := dec.InputOffset()
-		var zero T
-		l.items = append(l.items, zero) // decoded in place: no T per item on the heap
-		if err := jsonv2.UnmarshalDecode(dec, &l.items[len(l.items)-1]); err != nil {
-			return err
-		}
-		end := dec.InputOffset()
-		if start < 0 || end > int64(len(l.body)) || start >= end {
-			return errNotAList // not decoding l.body: never with decodeList
-		}
-		raw := l.body[start:end]
-		i := skipSpace(raw, 0)
-		if i < len(raw) && raw[i] == ',' {
-			i = skipSpace(raw, i+1)
-		}
-		l.raws = append(l.raws, raw[i:])
+	end := dec.InputOffset()
+	if start < 0 || end > int64(len(l.body)) || start >= end {
+		return errNotAList // not decoding l.body: never with decodeList
 	}
-	_, err := dec.ReadToken()
-	return err
+	list := l.body[start:end]
+	l.raws = splitArray(list[bytes.IndexByte(list, '['):]) // only space or ':' before it
+	if len(l.raws) != len(l.items) {
+		return errNotAList
+	}
+	return nil
 }
 
 // decodePageOnce is decodeList's one pass; ok is false when the answer

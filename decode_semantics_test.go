@@ -76,6 +76,9 @@ var semanticsCases = []string{
 	`{"a":1`,
 	`{"a":01}`,
 	`{"a":1} trailing`,
+	"{\"id\":\"bad \xff id\",\"n\":\"1\xff\"}",
+	`{"id":"esc\u00e9\n","n":" 12 ","f":"-0.5e1"}`,
+	`{"id":true}`, `{"id":{"x":1}}`, `{"id":[1]}`, `{"id":-0.0e+5}`,
 	` {"name" : "spaces" } `,
 	``,
 }
