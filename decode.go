@@ -240,17 +240,19 @@ func (l *itemList[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	default:
 		return errNotAList
 	}
-	// One call for the whole list (one per item costs more than the
-	// item), then the items' JSON from a scan of the list's bytes.
+	// The items' JSON from a scan of the list's bytes (also the size of
+	// the list: no growing it item by item), then one call for the whole
+	// list (one per item costs more than the item); the decoder then
+	// validates what the scan assumed.
+	if start < 0 || start >= int64(len(l.body)) {
+		return errNotAList // not decoding l.body: never with decodeList
+	}
+	list := l.body[start:]
+	l.raws = splitArray(list[bytes.IndexByte(list, '['):]) // only space or ':' before it
+	l.items = make([]T, 0, len(l.raws))
 	if err := jsonv2.UnmarshalDecode(dec, &l.items); err != nil {
 		return err
 	}
-	end := dec.InputOffset()
-	if start < 0 || end > int64(len(l.body)) || start >= end {
-		return errNotAList // not decoding l.body: never with decodeList
-	}
-	list := l.body[start:end]
-	l.raws = splitArray(list[bytes.IndexByte(list, '['):]) // only space or ':' before it
 	if len(l.raws) != len(l.items) {
 		return errNotAList
 	}
