@@ -274,9 +274,9 @@ func redactErr(err error) error {
 	return err
 }
 
-// redactJSON returns raw with the values of the named fields,
-// at any depth, are "[REDACTED]", and every secret, in any string, key or
-// number, is scrubbed. Field names match as encoding/json matches them
+// redactJSON returns raw with the values of the named fields, at any
+// depth, replaced by "[REDACTED]", and every secret, in any string, key or
+// number, scrubbed. Field names match as encoding/json matches them
 // (after unescaping, case-insensitively), so that no key that fills a
 // typed credential field stays clear in Raw. It is one scan over the bytes
 // (rawRedactor), compacting whitespace; JSON the SDK cannot read yields
@@ -338,11 +338,12 @@ func anyHasSpace(secrets []string) bool {
 }
 
 // redactPlain is rawRedactor for valid JSON in which no token can need
-// scrubbing (plain ASCII, no secret, no '+' or '='): a copy of raw as is
-// when it has no listed key, else rawRedactor's
-// output (raw compacted, each listed key's value replaced). It hops from
-// quote to quote: with no backslash, every '"' opens or closes a string,
-// so a quoted listed name followed by ':' is a key.
+// scrubbing (plain ASCII, no '=', no '+' that could hide a secret, no
+// secret outside listed values): raw itself when it has no listed key,
+// else rawRedactor's output (raw compacted, each listed key's value
+// replaced). It hops from quote to quote: with no backslash, every '"'
+// opens or closes a string, so a quoted listed name followed by ':' is a
+// key.
 func redactPlain(raw []byte, fields []string) json.RawMessage {
 	if !plainKeyHit(raw, fields, nil) {
 		return raw[:len(raw):len(raw)]
@@ -353,8 +354,7 @@ func redactPlain(raw []byte, fields []string) json.RawMessage {
 }
 
 // plainKeyHit walks raw for redactPlain. With out nil it reports whether
-// raw has a listed key; else it writes the redacted
-// copy to *out.
+// raw has a listed key; else it writes the redacted copy to *out.
 func plainKeyHit(raw []byte, fields []string, out *[]byte) bool {
 	for i := 0; i < len(raw); {
 		q := bytes.IndexByte(raw[i:], '"')
@@ -472,7 +472,7 @@ func (w *rawRedactor) str(tok []byte, key bool) (listed bool) {
 		return key && fieldListedBytes(inner, w.fields)
 	}
 	var s string
-	_ = unmarshalJSON(tok, &s) // valid: checked by json.Valid
+	_ = unmarshalJSON(tok, &s) // valid: redactJSON checked it
 	if scrubbed := scrubText(s, w.secrets); scrubbed != s || !encodesAsIs(inner) {
 		w.out = appendJSONString(w.out, scrubbed)
 	} else {

@@ -254,7 +254,7 @@ func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) 
 	}
 	var answer struct {
 		kaleyraEnvelope
-		Data itemList[kaleyraSubAccount] `json:"data"`
+		Data itemList[kaleyraSubAccount] `json:"data"` // shadows the envelope's raw Data: decoded in the same pass
 	}
 	items, err := decodeList(c, resp, "sub-account", &answer, &answer.Data, false, checked(withClient(c, kaleyraSubAccount.normalize)))
 	if err != nil {

@@ -428,23 +428,21 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 		}, nil
 	}
 	// One pass where the answer is as documented: v2.1 has the list at
-	// the top, v2.2 in its data object.
+	// the top (absent: no records), v2.2 in its data object (else the
+	// answer is read by stages below, which say what is missing).
 	var v21 struct {
 		CDR itemList[voiceTelCDR] `json:"cdr"`
 	}
 	var v22 struct {
-		Data *struct {
+		Data struct {
 			CDR itemList[voiceTelCDR] `json:"cdr"`
 		} `json:"data"`
 	}
 	env, list := any(&v21), &v21.CDR
 	if v.version == VoiceTelV22 {
-		v22.Data = &struct {
-			CDR itemList[voiceTelCDR] `json:"cdr"`
-		}{}
 		env, list = &v22, &v22.Data.CDR
 	}
-	if recs, err, ok := decodePageOnce(resp, "record", env, list, true, norm); ok && (v.version != VoiceTelV22 || list.present) {
+	if recs, err, ok := decodePageOnce(resp, "record", env, list, v.version != VoiceTelV22, norm); ok {
 		return recs, "", err
 	}
 	_, obj, err := v.payloadOf(c, resp, "")
