@@ -56,7 +56,9 @@ type Client struct {
 	// limitsSeen caches limitOf.
 	limited    bool
 	limitsSeen limitCache
-	attempt    time.Duration
+	// attempt bounds each attempt (WithAttemptTimeout); 0 when the HTTP
+	// client's own Timeout does.
+	attempt time.Duration
 	// authSecrets are auth's scrub values when they cannot change (no
 	// session token), computed once instead of per Raw; nil otherwise.
 	authSecrets []string

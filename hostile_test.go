@@ -595,12 +595,13 @@ func TestAttemptTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.http.HTTPClient.Timeout; got != DefaultAttemptTimeout || got <= 0 {
-		t.Errorf("default per-attempt timeout = %v, want DefaultAttemptTimeout (%v)", got, DefaultAttemptTimeout)
+	if c.attempt != DefaultAttemptTimeout || c.http.HTTPClient.Timeout != 0 {
+		t.Errorf("default per-attempt bound = %v (HTTP client Timeout %v), want DefaultAttemptTimeout (%v) on the attempt",
+			c.attempt, c.http.HTTPClient.Timeout, DefaultAttemptTimeout)
 	}
 	c, _ = NewClient(VoiceTel(), WithAuth(Bearer("k")), WithHTTPClient(&http.Client{Timeout: 7 * time.Second}), WithAttemptTimeout(time.Second))
-	if got := c.http.HTTPClient.Timeout; got != 7*time.Second {
-		t.Errorf("with WithHTTPClient's Timeout 7s, the per-attempt timeout = %v", got)
+	if got := c.http.HTTPClient.Timeout; got != 7*time.Second || c.attempt != 0 {
+		t.Errorf("with WithHTTPClient's Timeout 7s, the HTTP client's Timeout = %v and the attempt's own bound %v, want 7s and none", got, c.attempt)
 	}
 	if _, err := NewClient(VoiceTel(), WithAttemptTimeout(0)); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("WithAttemptTimeout(0) = %v, want a *ValidationError", err)
@@ -630,6 +631,28 @@ func TestAttemptTimeout(t *testing.T) {
 	var netErr net.Error
 	if !errors.As(err, &netErr) || !netErr.Timeout() {
 		t.Errorf("err = %v, want a net.Error with Timeout() true", err)
+	}
+
+	// The bound covers the body too: a server that sends half an answer
+	// and stalls.
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		_, _ = w.Write([]byte(`{"status":"success",`))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(stall.Close)
+	c, err = NewClient(VoiceTel(), WithAuth(Bearer("k")), WithBaseURL(stall.URL), WithAttemptTimeout(20*time.Millisecond),
+		WithRetry(RetryPolicy{MaxRetries: 0}), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Agency.SIPRegistration(context.Background())
+	if !errors.As(err, &ne) || !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Errorf("a body that stalls: err = %T %v, want a *NetworkError with Timeout() true", err, err)
 	}
 }
 

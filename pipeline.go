@@ -408,11 +408,19 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	// arrivals), or given back if nothing was sent.
 	sent := false
 	defer func() { c.endSlot(sl, sent) }()
-	if sl.ok || c.inFlight > 0 {
-		// A held slot is assumed to end within its lease (a crashed
-		// holder's ages out), so the attempt may not outlast it.
+	// No attempt may block forever on a server that stalls
+	// (WithAttemptTimeout), and a held slot is assumed to end within its
+	// lease (a crashed holder's ages out), so the attempt may not outlast
+	// it either.
+	bound := c.attempt // 0: the HTTP client's Timeout is in charge
+	if (sl.ok || c.inFlight > 0) && (bound == 0 || c.lease < bound) {
+		bound = c.lease
+	}
+	if bound > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.lease)
+		ctx, cancel = context.WithTimeout(ctx, bound)
+		// The body is read to its end before this runs: the connection is
+		// back in the idle pool by then, and the cancel does not close it.
 		defer cancel()
 	}
 	release, err := c.acquireInFlight(ctx, auth)
@@ -461,7 +469,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		st.lastResp, st.lastBody = nil, nil
 	}
 	release()
-	c.logAttempt(ctx, st, out, resp, err, time.Since(start))
+	// The call's context: the attempt's own has ended if its bound did,
+	// which the log calls a timeout, not the caller's context done.
+	c.logAttempt(st, st, out, resp, err, time.Since(start))
 	if err != nil {
 		return nil, err
 	}

@@ -106,9 +106,12 @@ func (c *Client) newRetryClient(inner *http.Client) *retryablehttp.Client {
 		cp := *inner
 		hc = &cp
 	}
-	if hc.Timeout == 0 {
-		// No call may block forever on a server that stalls.
-		hc.Timeout = c.attempt
+	if hc.Timeout != 0 {
+		// The HTTP client's own Timeout bounds each attempt (see
+		// WithHTTPClient); otherwise the attempt transport's deadline does,
+		// which costs a third of http.Client.Timeout's allocations (it
+		// clones the request and runs a timer goroutine per attempt).
+		c.attempt = 0
 	}
 	next := hc.Transport
 	if next == nil {
