@@ -366,7 +366,9 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		// No escape: the text between the quotes is the value (the
 		// decoder calling this has checked the JSON).
 		*s = flexString(b[1 : len(b)-1])
-	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') && validJSON(b):
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
+		// A number, checked by the decoder calling this (unixOrRFC3339,
+		// the one direct caller, checks it first).
 		*s = flexString(b)
 	case len(b) > 0 && b[0] == '"':
 		var v string

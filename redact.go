@@ -59,9 +59,10 @@ func (c *Client) scrubErr(r *request, err error) error { return scrubChain(err, 
 // a credential in a path it built.
 func (c *Client) errPath(r *request) string { return scrubText("/"+r.path, c.secrets(r)) }
 
-// redactRaw is redactJSON with the client's credentials.
+// redactRaw is redactDecoded with the client's credentials: every Raw is
+// JSON the SDK has decoded.
 func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
-	return redactJSON(raw, c.secrets(nil), fields...)
+	return redactDecoded(raw, c.secrets(nil), fields...)
 }
 
 // redactRawCarrying is redactRaw that also scrubs, by value, the secrets
@@ -70,7 +71,7 @@ func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
 // stay readable in Raw.
 func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...string) json.RawMessage {
 	s := c.secrets(nil)
-	return redactJSON(raw, append(s[:len(s):len(s)], carried...), fields...) // never into authSecrets
+	return redactDecoded(raw, append(s[:len(s):len(s)], carried...), fields...) // never into authSecrets
 }
 
 // scrubText replaces in s every secret, in any common encoding (raw, URL
@@ -286,10 +287,21 @@ func redactErr(err error) error {
 // part of an answer body, which the SDK reads fresh for every call and
 // never writes to.
 func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage {
+	if !validJSON(raw) {
+		return json.RawMessage(`null`)
+	}
+	return redactDecoded(raw, secrets, fields...)
+}
+
+// redactDecoded is redactJSON for JSON the SDK has decoded, which is
+// valid: the quote-hopping path needs no second check of it (a check
+// costs about as much as the decode of an item). The token-by-token path
+// still checks, as its scan reads only valid JSON.
+func redactDecoded(raw []byte, secrets []string, fields ...string) json.RawMessage {
 	encodes, eq, plus := textClass(raw)
 	encodes = encodes || plus && anyHasSpace(secrets)
 	secret := holdsAnySecret(raw, secrets)
-	if !encodes && !eq && validJSON(raw) {
+	if !encodes && !eq {
 		// Plain text holds a secret only as is: if none is left once the
 		// listed values are replaced (an item's own key, listed), no
 		// token needs scrubbing.
@@ -313,18 +325,28 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 // parameter, or a '+' (a space in a query: it hides only a secret that has
 // one, see anyHasSpace).
 func textClass(raw []byte) (encodes, eq, plus bool) {
+	var class byte
 	for _, c := range raw {
-		switch {
-		case c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&':
-			encodes = true
-		case c == '=':
-			eq = true
-		case c == '+':
-			plus = true
-		}
+		class |= byteClass[c] // no branch per byte
 	}
-	return encodes, eq, plus
+	return class&classEncodes != 0, class&classEq != 0, class&classPlus != 0
 }
+
+// The classes of textClass, by byte.
+const (
+	classEncodes = 1 << iota
+	classEq
+	classPlus
+)
+
+var byteClass = func() (t [256]byte) {
+	for c := utf8.RuneSelf; c < len(t); c++ {
+		t[c] = classEncodes
+	}
+	t['\\'], t['%'], t['&'] = classEncodes, classEncodes, classEncodes
+	t['='], t['+'] = classEq, classPlus
+	return t
+}()
 
 // anyHasSpace reports whether a secret has a space, which a query may
 // send as '+' (phone numbers put a '+' in most call records).
