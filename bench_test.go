@@ -183,3 +183,27 @@ func BenchmarkWoodpeckerRefusedProspectsBaseline(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkResponseCheck: a success's check, from the members the scan
+// picks (vendorError) beside parseError's decode of the whole body, on a
+// page of 100 CallTrackingMetrics accounts.
+func BenchmarkResponseCheck(b *testing.B) {
+	body := ctmAccountsPage(100)
+	v := callTrackingMetrics{}
+	b.Run("picked", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if vendorError(v, 200, body) != nil {
+				b.Fatal("a failure")
+			}
+		}
+	})
+	b.Run("whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if v.parseError(200, body) != nil {
+				b.Fatal("a failure")
+			}
+		}
+	})
+}

@@ -8,8 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -466,4 +469,81 @@ func jsonKind(b []byte) string {
 		return "a boolean"
 	}
 	return "an invalid value"
+}
+
+// pickMembers returns the object {…} of body's top-level members whose
+// names are among names (case-insensitively, as the decoder matches
+// them), in their order, for vendorError. A name the scan cannot compare
+// (escaped or not ASCII: the decoder folds some such names to ASCII ones)
+// is picked too. ok is false when body is not an object the scan can
+// read; what it returns for invalid JSON is never used as an answer.
+func pickMembers(body []byte, names []string) (_ []byte, ok bool) {
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '{' {
+		return nil, false
+	}
+	out := append(make([]byte, 0, 128), '{')
+	for i = skipSpace(body, i+1); i < len(body) && body[i] != '}'; {
+		if body[i] != '"' {
+			return nil, false
+		}
+		nameEnd := stringEnd(body, i)
+		colon := skipSpace(body, nameEnd)
+		if colon >= len(body) || body[colon] != ':' {
+			return nil, false
+		}
+		v := skipSpace(body, colon+1)
+		end := skipValue(body, v)
+		if end <= v {
+			return nil, false
+		}
+		if name := body[i+1 : nameEnd-1]; fieldListedBytes(name, names) || !plainName(name) {
+			if len(out) > 1 {
+				out = append(out, ',')
+			}
+			out = append(append(append(out, body[i:nameEnd]...), ':'), body[v:end]...)
+		}
+		i = skipSpace(body, end)
+		if i < len(body) && body[i] == ',' {
+			i = skipSpace(body, i+1)
+		}
+	}
+	if i >= len(body) {
+		return nil, false
+	}
+	return append(out, '}'), true
+}
+
+// plainName reports whether a member name is ASCII without escapes.
+func plainName(name []byte) bool {
+	for _, c := range name {
+		if c >= utf8.RuneSelf || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// errorMembersOf lists the JSON names of T's fields, embedded structs'
+// included, as the decoder reads them: a vendor's error envelope.
+func errorMembersOf[T any]() []string {
+	var names []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case tag == "-":
+			case f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct:
+				walk(f.Type)
+			case f.IsExported() && tag != "":
+				names = append(names, tag)
+			case f.IsExported():
+				names = append(names, f.Name)
+			}
+		}
+	}
+	walk(reflect.TypeFor[T]())
+	return names
 }

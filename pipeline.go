@@ -189,7 +189,7 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 
 // check turns a vendor failure into an *APIError (or *RateLimitError).
 func (c *Client) check(r *request, resp *response) error {
-	apiErr := c.v.parseError(resp.status, resp.body)
+	apiErr := vendorError(c.v, resp.status, resp.body)
 	if apiErr == nil && resp.status >= 200 && resp.status < 300 {
 		return nil
 	}
@@ -221,6 +221,19 @@ func (c *Client) check(r *request, resp *response) error {
 		return &RateLimitError{RetryAfter: wait, Operation: r.op, Provider: c.v.name(), Endpoint: c.errPath(r), api: apiErr}
 	}
 	return apiErr
+}
+
+// vendorError is v.parseError(status, body), found cheaply for a success:
+// parseError decodes the whole body (a page of items) to read a few
+// top-level members. Those members alone, picked by a byte scan, decode
+// to the same envelope as the whole body does when it is valid JSON; when
+// they show no failure there is none (and an invalid body is no failure
+// to parseError either). Anything else is parseError of the whole body.
+func vendorError(v vendor, status int, body []byte) *APIError {
+	if picked, ok := pickMembers(body, v.errorMembers()); ok && v.parseError(status, picked) == nil {
+		return nil
+	}
+	return v.parseError(status, body)
 }
 
 // maxCodeLen bounds a vendor's error code kept in errors.

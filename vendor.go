@@ -53,6 +53,10 @@ type vendor interface {
 	// status, as some vendors fail under HTTP 200), or nil for a success.
 	// A nil result for a non-2xx status yields a generic *APIError.
 	parseError(status int, body []byte) *APIError
+	// errorMembers names the top-level members parseError reads (its
+	// envelope's JSON names, from errorMembersOf), so that a success is
+	// told from the picked members alone (vendorError).
+	errorMembers() []string
 
 	operations
 }

@@ -65,14 +65,21 @@ func (v callTrackingMetrics) bindAuth(c *Client, a Authenticator) (Authenticator
 	return a, nil
 }
 
+// ctmError is what CallTrackingMetrics' failures carry.
+type ctmError struct {
+	Status  string          `json:"status"`
+	Success *bool           `json:"success"`
+	Message string          `json:"message"`
+	Reason  string          `json:"reason"`
+	Error   json.RawMessage `json:"error"`
+}
+
+var ctmErrorMembers = errorMembersOf[ctmError]()
+
+func (callTrackingMetrics) errorMembers() []string { return ctmErrorMembers }
+
 func (callTrackingMetrics) parseError(status int, body []byte) *APIError {
-	var env struct {
-		Status  string          `json:"status"`
-		Success *bool           `json:"success"`
-		Message string          `json:"message"`
-		Reason  string          `json:"reason"`
-		Error   json.RawMessage `json:"error"`
-	}
+	var env ctmError
 	if unmarshalJSON(body, &env) != nil {
 		return nil
 	}

@@ -99,6 +99,10 @@ type kaleyraStatus struct {
 	Status  flexInt         `json:"status"`
 }
 
+var kaleyraErrorMembers = errorMembersOf[kaleyraStatus]()
+
+func (kaleyra) errorMembers() []string { return kaleyraErrorMembers }
+
 func (kaleyra) parseError(status int, body []byte) *APIError {
 	var env kaleyraStatus
 	if unmarshalJSON(body, &env) != nil {

@@ -89,6 +89,10 @@ var serwerSMSHints = map[string]string{
 	"4504": "invalid login or password for the new sub-account",
 }
 
+var serwerSMSErrorMembers = errorMembersOf[serwerSMSError]()
+
+func (serwerSMS) errorMembers() []string { return serwerSMSErrorMembers }
+
 func (serwerSMS) parseError(status int, body []byte) *APIError {
 	var env serwerSMSError
 	if unmarshalJSON(body, &env) != nil {

@@ -142,6 +142,10 @@ type voiceTelEnvelope struct {
 	} `json:"error"`
 }
 
+var voiceTelErrorMembers = errorMembersOf[voiceTelEnvelope]()
+
+func (voiceTel) errorMembers() []string { return voiceTelErrorMembers }
+
 func (voiceTel) parseError(status int, body []byte) *APIError {
 	var env voiceTelEnvelope
 	if unmarshalJSON(body, &env) != nil {

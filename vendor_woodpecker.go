@@ -95,15 +95,7 @@ var woodpeckerKinds = map[string]error{
 // unconfirmed too, a message alone ({"message"} or a problem document's
 // {"title","detail"}), which parseError reads only under an error status.
 func woodpeckerCode(body []byte) (code, msg string) {
-	var env struct {
-		Status  json.RawMessage `json:"status"`
-		Code    string          `json:"code"`
-		Message string          `json:"message"`
-		Msg     string          `json:"msg"`
-		Error   json.RawMessage `json:"error"`
-		Title   string          `json:"title"`
-		Detail  string          `json:"detail"`
-	}
+	var env woodpeckerError
 	if unmarshalJSON(body, &env) != nil {
 		return "", ""
 	}
@@ -141,6 +133,22 @@ func woodpeckerCode(body []byte) (code, msg string) {
 	}
 	return "", strings.TrimSpace(env.Title + " " + env.Detail)
 }
+
+// woodpeckerError is what Woodpecker's failures carry, in one of their
+// shapes (woodpeckerCode).
+type woodpeckerError struct {
+	Status  json.RawMessage `json:"status"`
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Msg     string          `json:"msg"`
+	Error   json.RawMessage `json:"error"`
+	Title   string          `json:"title"`
+	Detail  string          `json:"detail"`
+}
+
+var woodpeckerErrorMembers = errorMembersOf[woodpeckerError]()
+
+func (woodpecker) errorMembers() []string { return woodpeckerErrorMembers }
 
 func (woodpecker) parseError(status int, body []byte) *APIError {
 	code, msg := woodpeckerCode(body)
