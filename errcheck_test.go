@@ -1,6 +1,7 @@
 package multiaccount
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,6 +28,9 @@ var pickedBodies = []string{
 	`{"status":200,"status":500}`,
 	`{"success":true,"items":[{"success":false}],"Success":false}`,
 	`{"error":{"code":1011,"type":"t","message":"m"}}`,
+	`{"items":[{"id":1010,"error":{"code":1010}}],"success":true}`,
+	`{"items":[{"id":1010}],"ERROR":{"code":"1010"}}`,
+	`{"items":[],"error":{"code":1010},"error":null}`,
 	`{"Error":null,"success":false}`,
 	`{"statusCode":"429","status":"error","message":"slow down"}`,
 	`{"cdr":[{"key":["1","2"]}],"statusCode":"200","status":"Success","Error":{"code":"500"}}`,
@@ -84,6 +88,10 @@ func checkVendorError(t *testing.T, status int, body []byte) {
 		if got, want := vendorError(v, status, body), v.parseError(status, body); !reflect.DeepEqual(got, want) {
 			t.Errorf("%T, HTTP %d, %q:\n got %+v\nwant %+v", v, status, body, got, want)
 		}
+	}
+	// SerwerSMS's retry check picks the same members.
+	if got, want := serwerSMSUnavailable(status, body), bytes.Contains(body, []byte("1010")) && serwerSMSCode1010(body); got != want {
+		t.Errorf("serwerSMSUnavailable(%q) = %v, want %v", body, got, want)
 	}
 }
 

@@ -190,7 +190,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if r.retryOn != nil {
 		// Whatever the status: SerwerSMS reports 1010 under HTTP 200.
-		// The attempt transport has read the body into memory already.
+		// The attempt transport has read the body into memory already:
+		// the call state holds its bytes.
+		if resp == st.lastResp {
+			return r.retryOn(resp.StatusCode, st.lastBody), nil
+		}
 		b, rerr := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if rerr != nil {

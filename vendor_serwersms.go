@@ -124,6 +124,15 @@ func serwerSMSUnavailable(_ int, body []byte) bool {
 	if !bytes.Contains(body, []byte("1010")) {
 		return false // most answers are successes: skip decoding them twice
 	}
+	// A page's ids and numbers may hold 1010: the error's members alone
+	// tell (as in vendorError), the whole body confirms a 1010.
+	if picked, ok := pickMembers(body, serwerSMSErrorMembers); ok && !serwerSMSCode1010(picked) {
+		return false
+	}
+	return serwerSMSCode1010(body)
+}
+
+func serwerSMSCode1010(body []byte) bool {
 	var env serwerSMSError
 	return unmarshalJSON(body, &env) == nil && env.Error != nil && env.Error.Code == "1010"
 }
