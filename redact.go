@@ -89,6 +89,9 @@ func scrubText(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, sec, redacted)
 			continue
 		}
+		if percentOnly(s) && percentMatchable(sec) && !percentMatch(s, sec) {
+			continue // the pattern would not match: no need to run it
+		}
 		if re := secretPattern(sec); re.MatchString(s) {
 			s = re.ReplaceAllLiteralString(s, redacted)
 		}
@@ -161,6 +164,84 @@ func secretPattern(sec string) *regexp.Regexp {
 	}
 	patternCache[sec] = re
 	return re
+}
+
+// percentOnly reports whether text is ASCII with no JSON escape or HTML
+// entity: a character in it is itself, %XX per UTF-8 byte, or '+' for a
+// space, as percentMatch matches it.
+func percentOnly[T string | []byte](text T) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= utf8.RuneSelf || c == '\\' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// percentMatchable reports whether percentMatch can look for sec: valid
+// UTF-8 (secretPattern reads runes) with no '%' (which would be itself
+// or the start of an escape: two ways to read one character).
+func percentMatchable(sec string) bool {
+	return utf8.ValidString(sec) && strings.IndexByte(sec, '%') < 0
+}
+
+// percentMatch reports whether secretPattern(sec) matches text, for text
+// that is percentOnly and sec that is percentMatchable, without the
+// regular expression: each character of sec can appear in text in one
+// way only, so each start is tried in one pass. (A rune of several bytes
+// cannot appear as itself in ASCII text: each byte is %XX.)
+func percentMatch[T string | []byte](text T, sec string) bool {
+	for start := 0; start < len(text); start++ {
+		if percentMatchAt(text, start, sec) {
+			return true
+		}
+	}
+	return false
+}
+
+func percentMatchAt[T string | []byte](text T, p int, sec string) bool {
+	for i := 0; i < len(sec); i++ {
+		c := sec[i]
+		switch {
+		case p < len(text) && text[p] == c:
+			p++
+		case c == ' ' && p < len(text) && text[p] == '+':
+			p++
+		case p+2 < len(text) && text[p] == '%' && unhex(text[p+1]) == int(c>>4) && unhex(text[p+2]) == int(c&15):
+			p += 3
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// unhex is the value of a hex digit of either case, or -1.
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// percentHoldsAny reports whether raw (percentOnly) may hold a secret in
+// any form: percentMatch for each, and true for a secret it cannot look
+// for.
+func percentHoldsAny(raw []byte, secrets []string) bool {
+	for _, s := range secrets {
+		if len(s) < minScrubLen {
+			continue
+		}
+		if !percentMatchable(s) || percentMatch(raw, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // hexPattern matches v in hex with digits of either case, zero-padded to
@@ -298,8 +379,14 @@ func redactJSON(raw []byte, secrets []string, fields ...string) json.RawMessage 
 // costs about as much as the decode of an item). The token-by-token path
 // still checks, as its scan reads only valid JSON.
 func redactDecoded(raw []byte, secrets []string, fields ...string) json.RawMessage {
-	encodes, eq, plus := textClass(raw)
-	encodes = encodes || plus && anyHasSpace(secrets)
+	class := classify(raw)
+	eq := class&classEq != 0
+	encodes := class&(classEncodes|classPercent) != 0 || class&classPlus != 0 && anyHasSpace(secrets)
+	if encodes && class&classEncodes == 0 && !percentHoldsAny(raw, secrets) {
+		// Only '%' and '+' could encode a secret here, and none is held
+		// in any form: as plain as plain text (call records' names).
+		encodes = false
+	}
 	secret := holdsAnySecret(raw, secrets)
 	if !encodes && !eq {
 		// Plain text holds a secret only as is: if none is left once the
@@ -320,21 +407,23 @@ func redactDecoded(raw []byte, secrets []string, fields ...string) json.RawMessa
 	return w.out
 }
 
-// textClass reports, in one pass, whether raw has bytes that can encode
-// other text (non-ASCII, '\\', '%', '&'), the '=' of a credential
-// parameter, or a '+' (a space in a query: it hides only a secret that has
-// one, see anyHasSpace).
-func textClass(raw []byte) (encodes, eq, plus bool) {
+// classify reports, in one pass, the classes of raw's bytes, or-ed:
+// whether raw has bytes that can encode other text in ways only
+// secretPattern matches (non-ASCII, '\\', '&'), a '%' (which encodes as
+// percentMatch matches), the '=' of a credential parameter, or a '+' (a
+// space in a query: it hides only a secret that has one).
+func classify(raw []byte) byte {
 	var class byte
 	for _, c := range raw {
 		class |= byteClass[c] // no branch per byte
 	}
-	return class&classEncodes != 0, class&classEq != 0, class&classPlus != 0
+	return class
 }
 
-// The classes of textClass, by byte.
+// The classes of bytes, for classify.
 const (
 	classEncodes = 1 << iota
+	classPercent
 	classEq
 	classPlus
 )
@@ -343,7 +432,7 @@ var byteClass = func() (t [256]byte) {
 	for c := utf8.RuneSelf; c < len(t); c++ {
 		t[c] = classEncodes
 	}
-	t['\\'], t['%'], t['&'] = classEncodes, classEncodes, classEncodes
+	t['\\'], t['&'], t['%'] = classEncodes, classEncodes, classPercent
 	t['='], t['+'] = classEq, classPlus
 	return t
 }()
