@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -495,6 +496,33 @@ func TestVoiceTelAnswerDecodesAsAMap(t *testing.T) {
 		}
 		if string(m["account"]) != string(a.Account) || string(m["data"]) != string(a.Data) {
 			t.Errorf("%s: map %q %q, struct %q %q", body, m["account"], m["data"], a.Account, a.Data)
+		}
+	}
+}
+
+// The key's scan reads it as decoding it into a []flexString does.
+func TestVoiceTelCDRKeyReadsAsAList(t *testing.T) {
+	for _, raw := range []string{
+		`["4592086960","1699990000"]`, ` [ "acct" , 1699990000 ] `, `["a\u0062c","16999"]`, `["a","1","2"]`, `["a"]`, `[]`,
+		`[null,"1"]`, `["a",null]`, `[{"x":1},"1"]`, `["a",true]`, `["a",[1]]`, `{"0":"a","1":"1"}`, `"a,1"`, `12`,
+		`["a","-5"]`, `["a","1.5"]`, `["a",1e3]`, `["a","0x10"]`, `["a,b","1"]`, `["a\"]","1"]`,
+	} {
+		acct, start, err := voiceTelCDRKey(json.RawMessage(raw))
+		var key []flexString
+		if uerr := json.Unmarshal([]byte(raw), &key); uerr != nil || len(key) != 2 {
+			if err == nil || !strings.Contains(err.Error(), "not a pair") {
+				t.Errorf("%s: err = %v, want not a pair", raw, err)
+			}
+			continue
+		}
+		if err != nil {
+			if key[0] != "" && !strings.Contains(err.Error(), "key[1]") {
+				t.Errorf("%s: err = %v for the pair %q", raw, err, key)
+			}
+			continue
+		}
+		if acct != string(key[0]) || strconv.FormatInt(start.Unix(), 10) != string(key[1]) {
+			t.Errorf("%s: %q %v, want %q", raw, acct, start, key)
 		}
 	}
 }
