@@ -471,34 +471,35 @@ func jsonKind(b []byte) string {
 	return "an invalid value"
 }
 
-// pickMembers returns the object {…} of body's top-level members whose
+// pickMembers appends to dst the object {…} of body's top-level members whose
 // names are among names (case-insensitively, as the decoder matches
 // them), in their order, for vendorError. A name the scan cannot compare
 // (escaped or not ASCII: the decoder folds some such names to ASCII ones)
 // is picked too. ok is false when body is not an object the scan can
 // read; what it returns for invalid JSON is never used as an answer.
-func pickMembers(body []byte, names []string) (_ []byte, ok bool) {
+func pickMembers(dst, body []byte, names []string) (_ []byte, ok bool) {
 	i := skipSpace(body, 0)
 	if i >= len(body) || body[i] != '{' {
-		return nil, false
+		return dst, false
 	}
-	out := append(make([]byte, 0, 128), '{')
+	out := append(dst, '{')
+	n := len(out)
 	for i = skipSpace(body, i+1); i < len(body) && body[i] != '}'; {
 		if body[i] != '"' {
-			return nil, false
+			return out, false
 		}
 		nameEnd := stringEnd(body, i)
 		colon := skipSpace(body, nameEnd)
 		if colon >= len(body) || body[colon] != ':' {
-			return nil, false
+			return out, false
 		}
 		v := skipSpace(body, colon+1)
 		end := skipValue(body, v)
 		if end <= v {
-			return nil, false
+			return out, false
 		}
 		if name := body[i+1 : nameEnd-1]; fieldListedBytes(name, names) || !plainName(name) {
-			if len(out) > 1 {
+			if len(out) > n {
 				out = append(out, ',')
 			}
 			out = append(append(append(out, body[i:nameEnd]...), ':'), body[v:end]...)
@@ -509,7 +510,7 @@ func pickMembers(body []byte, names []string) (_ []byte, ok bool) {
 		}
 	}
 	if i >= len(body) {
-		return nil, false
+		return out, false
 	}
 	return append(out, '}'), true
 }

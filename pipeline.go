@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -230,11 +231,22 @@ func (c *Client) check(r *request, resp *response) error {
 // they show no failure there is none (and an invalid body is no failure
 // to parseError either). Anything else is parseError of the whole body.
 func vendorError(v vendor, status int, body []byte) *APIError {
-	if picked, ok := pickMembers(body, v.errorMembers()); ok && v.parseError(status, picked) == nil {
+	bp := pickedBuffers.Get().(*[]byte)
+	picked, ok := pickMembers((*bp)[:0], body, v.errorMembers())
+	success := ok && v.parseError(status, picked) == nil // keeps nothing of picked
+	if cap(picked) <= 4<<10 {
+		*bp = picked
+		pickedBuffers.Put(bp)
+	}
+	if success {
 		return nil
 	}
 	return v.parseError(status, body)
 }
+
+// pickedBuffers hold vendorError's picked members between calls: no
+// allocation per call.
+var pickedBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // maxCodeLen bounds a vendor's error code kept in errors.
 const maxCodeLen = 64

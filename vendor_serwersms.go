@@ -126,7 +126,7 @@ func serwerSMSUnavailable(_ int, body []byte) bool {
 	}
 	// A page's ids and numbers may hold 1010: the error's members alone
 	// tell (as in vendorError), the whole body confirms a 1010.
-	if picked, ok := pickMembers(body, serwerSMSErrorMembers); ok && !serwerSMSCode1010(picked) {
+	if picked, ok := pickMembers(nil, body, serwerSMSErrorMembers); ok && !serwerSMSCode1010(picked) {
 		return false
 	}
 	return serwerSMSCode1010(body)
