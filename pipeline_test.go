@@ -158,4 +158,22 @@ func TestReadBounded(t *testing.T) {
 	if got, err := readBounded(bytes.NewReader(nil), 0, 10); err != nil || len(got) != 0 {
 		t.Errorf("empty: %q, %v", got, err)
 	}
+	if got, err := readBounded(bytes.NewReader(nil), -1, 10); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("empty, unknown length: %q, %v", got, err)
+	}
+	// A body of unknown length is read through a pooled buffer: what is
+	// returned is its own, at its size, whatever is read next.
+	first, err := readBounded(bytes.NewReader(body), -1, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := bytes.Repeat([]byte("z"), len(body))
+	for range 3 {
+		if _, err := readBounded(bytes.NewReader(other), -1, 5000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(first, body) || cap(first) > len(body)+64 {
+		t.Errorf("an earlier body changed by later reads, or kept the buffer (cap %d for %d bytes)", cap(first), len(first))
+	}
 }
