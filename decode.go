@@ -475,10 +475,16 @@ func jsonKind(b []byte) string {
 // names are among names (case-insensitively, as the decoder matches
 // them), in their order, for vendorError. A name the scan cannot compare
 // (escaped or not ASCII: the decoder folds some such names to ASCII ones)
-// is picked too. ok is false when body is not an object the scan can
-// read; what it returns for invalid JSON is never used as an answer.
+// is picked too. An array picks as an empty array. ok is false when body
+// is not an object or array the scan can read; what it returns for
+// invalid JSON is never used as an answer.
 func pickMembers(dst, body []byte, names []string) (_ []byte, ok bool) {
 	i := skipSpace(body, 0)
+	if i < len(body) && body[i] == '[' {
+		// A list answer (Woodpecker's companies): an envelope reads no
+		// member of an array, and an empty one is read the same way.
+		return append(dst, '[', ']'), true
+	}
 	if i >= len(body) || body[i] != '{' {
 		return dst, false
 	}
