@@ -191,7 +191,16 @@ func percentMatchable(sec string) bool {
 // way only, so each start is tried in one pass. (A rune of several bytes
 // cannot appear as itself in ASCII text: each byte is %XX.)
 func percentMatch[T string | []byte](text T, sec string) bool {
+	if sec == "" {
+		return true
+	}
+	first := sec[0]
 	for start := 0; start < len(text); start++ {
+		// Only where sec's first character can begin: itself, an escape,
+		// or a '+' for a space.
+		if c := text[start]; c != first && c != '%' && (c != '+' || first != ' ') {
+			continue
+		}
 		if percentMatchAt(text, start, sec) {
 			return true
 		}
