@@ -38,8 +38,30 @@ func benchServer(b *testing.B, page func(*http.Request) []byte) *httptest.Server
 }
 
 // benchPair runs sdk and base as the sub-benchmarks SDK and baseline; each
-// returns the number of items it read, which must be want.
+// returns the number of items it read, which must be want. A third,
+// "interleaved", alternates the two call by call and reports the ratio
+// of their total times as sdk/baseline: load on a shared machine shifts
+// both alike, where the separate sub-benchmarks run seconds apart.
 func benchPair(b *testing.B, want int, sdk, base func() (int, error)) {
+	defer b.Run("interleaved", func(b *testing.B) {
+		var sdkTime, baseTime time.Duration
+		for i := 0; i < b.N; i++ {
+			for _, s := range []struct {
+				f func() (int, error)
+				d *time.Duration
+			}{{sdk, &sdkTime}, {base, &baseTime}} {
+				start := time.Now()
+				n, err := s.f()
+				*s.d += time.Since(start)
+				if err != nil || n != want {
+					b.Fatalf("%d items, err %v", n, err)
+				}
+			}
+		}
+		if baseTime > 0 {
+			b.ReportMetric(float64(sdkTime)/float64(baseTime), "sdk/baseline")
+		}
+	})
 	for _, s := range []struct {
 		name string
 		f    func() (int, error)
