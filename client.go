@@ -50,8 +50,10 @@ type Client struct {
 	perSecond *tokenBucket
 	store     LimitStore    // defaultStore unless WithLimitStore
 	lease     time.Duration // how long a limit slot is held at most
-	limitHost string        // canonical server, for limit keys
-	windows   sync.Map      // request path -> Window, so a reserve builds no key
+	// storeTimeout bounds a reserve in a store that may block.
+	storeTimeout time.Duration
+	limitHost    string   // canonical server, for limit keys
+	windows      sync.Map // request path -> Window, so a reserve builds no key
 	// limited: the vendor has rolling limits (limitedOps is not empty);
 	// limitsSeen caches limitOf.
 	limited    bool
@@ -94,20 +96,21 @@ func NewClient(p Provider, opts ...Option) (*Client, error) {
 		return nil, nameProvider(invalid("NewClient", "WithBaseURL", "plain http:// to a non-loopback host would send credentials in clear text; use https:// or opt in with WithInsecureHTTP()"), p.v.name())
 	}
 	c := &Client{
-		v:         p.v,
-		base:      base,
-		baseURL:   base.String(),
-		rateWait:  s.rateWait,
-		logger:    s.logger,
-		userAgent: s.userAgent,
-		clock:     s.clock,
-		maxBody:   s.maxBody,
-		inFlight:  p.v.maxInFlight(),
-		store:     defaultStore,
-		lease:     DefaultLimitLease,
-		limitHost: limitHost(base),
-		limited:   len(p.v.limitedOps()) > 0,
-		attempt:   s.attempt,
+		v:            p.v,
+		base:         base,
+		baseURL:      base.String(),
+		rateWait:     s.rateWait,
+		logger:       s.logger,
+		userAgent:    s.userAgent,
+		clock:        s.clock,
+		maxBody:      s.maxBody,
+		inFlight:     p.v.maxInFlight(),
+		store:        defaultStore,
+		lease:        DefaultLimitLease,
+		storeTimeout: storeTimeout,
+		limitHost:    limitHost(base),
+		limited:      len(p.v.limitedOps()) > 0,
+		attempt:      s.attempt,
 	}
 	if s.store != nil {
 		c.store = s.store

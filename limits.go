@@ -4,6 +4,7 @@ package multiaccount
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -160,8 +161,16 @@ func (c *Client) takeSlot(ctx context.Context, r *request, a Authenticator) (slo
 	var sl slot
 	if r.window.n > 0 {
 		w := c.limitWindow(r, a)
-		s, ok, err := c.store.Reserve(ctx, w, c.clock.Now(), c.rateWait, c.lease)
+		rctx, cancel := c.storeContext(ctx)
+		s, ok, err := c.store.Reserve(rctx, w, c.clock.Now(), c.rateWait, c.lease)
+		cancel()
 		if err != nil {
+			var se *LimitStoreError
+			if !errors.As(err, &se) && ctx.Err() == nil {
+				// The store failed (a stall past its bound, or a store's
+				// own error): fail closed, never retried as the network.
+				err = &LimitStoreError{Store: fmt.Sprintf("%T", c.store), Op: "reserve", Err: err}
+			}
 			return sl, err
 		}
 		if !ok {
@@ -200,8 +209,21 @@ func (c *Client) endSlot(sl slot, sent bool) {
 
 // storeTimeout bounds the store calls made after an attempt, which run
 // apart from the caller's context so that a cancelled call still records
-// its end.
+// its end, and each reserve: a call without a deadline does not hang on a
+// store that stalls (the wait for a slot it grants is apart from this).
 const storeTimeout = 10 * time.Second
+
+// storeContext is ctx bounded by the Client's store timeout, for a store
+// that may block (one across processes); the memory store never does and
+// costs no context.
+func (c *Client) storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, local := c.store.(*memoryStore); local {
+		return ctx, noCancel
+	}
+	return context.WithTimeout(ctx, c.storeTimeout)
+}
+
+func noCancel() {}
 
 // blockWindow closes r's window for d after a server 429.
 func (c *Client) blockWindow(r *request, d time.Duration) {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -549,5 +550,45 @@ func TestLimitCacheIsBoundedAndExact(t *testing.T) {
 	}
 	if w := c.limitOf(http.MethodGet, "v2.2/account"); w != voiceTelHourly {
 		t.Fatalf("v2.2 GET account: limit %+v", w)
+	}
+}
+
+// stallingStore is a limit store whose Reserve waits until its context
+// ends, as one across processes does when its lock holder or server
+// stalls.
+type stallingStore struct {
+	LimitStore
+	reserving chan struct{}
+}
+
+func (s *stallingStore) Reserve(ctx context.Context, w Window, now time.Time, maxWait, lease time.Duration) (Slot, bool, error) {
+	s.reserving <- struct{}{}
+	<-ctx.Done()
+	return Slot{}, false, ctx.Err()
+}
+
+// A call without a deadline does not hang on a limit store that stalls:
+// the reserve is bounded, and its failure is a *LimitStoreError, not
+// retried, and the request is never sent.
+func TestStalledLimitStoreEndsTheCall(t *testing.T) {
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent.Add(1)
+		_, _ = w.Write([]byte(`{"status":"success","data":{}}`))
+	}))
+	defer srv.Close()
+	store := &stallingStore{LimitStore: NewMemoryLimitStore(), reserving: make(chan struct{}, 8)}
+	c, err := NewClient(VoiceTel(), WithAuth(Bearer("voicetel-key-123456")), WithBaseURL(srv.URL), WithLimitStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.storeTimeout = 10 * time.Millisecond
+	_, err = c.Records.CallsPage(context.Background(), nil)
+	var se *LimitStoreError
+	if !errors.As(err, &se) || !errors.Is(err, context.DeadlineExceeded) || se.Op != "reserve" {
+		t.Fatalf("err = %T %v, want a *LimitStoreError for the reserve", err, err)
+	}
+	if n := len(store.reserving); n != 1 || sent.Load() != 0 {
+		t.Errorf("%d reserves, %d requests sent; want 1 reserve (not retried) and nothing sent", n, sent.Load())
 	}
 }

@@ -200,7 +200,10 @@ func WithRequestRate(perSecond float64, burst int) Option {
 // WithLimitStore keeps this Client's rate windows and in-flight caps in s,
 // shared with every Client, process or host using the same store: see
 // NewFileLimitStore and the redisstore module. Without it a Client uses one
-// in-memory store shared by the process.
+// in-memory store shared by the process. Each Reserve in such a store gets
+// at most 10 seconds (within the call's context): a store that fails or
+// stalls ends the call with a *LimitStoreError, never retried, and
+// nothing is sent.
 func WithLimitStore(st LimitStore) Option {
 	return func(s *settings) error {
 		if st == nil {
