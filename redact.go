@@ -465,29 +465,42 @@ func anyHasSpace(secrets []string) bool {
 // opens or closes a string, so a quoted listed name followed by ':' is a
 // key.
 func redactPlain(raw []byte, fields []string) json.RawMessage {
-	if !plainKeyHit(raw, fields, nil) {
+	at, spaced := plainKeyHit(raw, fields, nil)
+	if at < 0 {
 		return raw[:len(raw):len(raw)]
 	}
 	out := make([]byte, 0, len(raw))
+	if !spaced {
+		// Up to the first listed key raw is compact already: copied as
+		// is, and the walk goes on from that key (a quote that opens a
+		// string, as every other one in plain JSON does or closes one).
+		out = append(out, raw[:at]...)
+		raw = raw[at:]
+	}
 	plainKeyHit(raw, fields, &out)
 	return out
 }
 
-// plainKeyHit walks raw for redactPlain. With out nil it reports whether
-// raw has a listed key; else it writes the redacted copy to *out.
-func plainKeyHit(raw []byte, fields []string, out *[]byte) bool {
+// plainKeyHit walks raw for redactPlain. With out nil it returns the
+// index of the first listed key's quote (-1 for none) and whether JSON
+// whitespace came before it outside strings; else it writes the redacted
+// copy to *out.
+func plainKeyHit(raw []byte, fields []string, out *[]byte) (first int, spaced bool) {
 	for i := 0; i < len(raw); {
 		q := bytes.IndexByte(raw[i:], '"')
 		if q < 0 {
 			if out != nil {
 				*out = appendCompact(*out, raw[i:])
 			}
-			return false
+			return -1, spaced
 		}
 		q += i
+		if out == nil && !spaced {
+			spaced = hasJSONSpace(raw[i:q])
+		}
 		e := bytes.IndexByte(raw[q+1:], '"')
 		if e < 0 {
-			return false // not valid JSON: redactJSON checked it is
+			return -1, spaced // not valid JSON: redactJSON checked it is
 		}
 		e += q + 1
 		if out != nil {
@@ -498,7 +511,7 @@ func plainKeyHit(raw []byte, fields []string, out *[]byte) bool {
 			v := skipSpace(raw, j+1)
 			end := skipValue(raw, v)
 			if out == nil {
-				return true
+				return q, spaced
 			}
 			if string(raw[v:end]) == "null" {
 				*out = append(*out, ":null"...)
@@ -506,6 +519,16 @@ func plainKeyHit(raw []byte, fields []string, out *[]byte) bool {
 				*out = append(*out, `:"`+redacted+`"`...)
 			}
 			i = end
+		}
+	}
+	return -1, spaced
+}
+
+// hasJSONSpace reports whether b has JSON whitespace.
+func hasJSONSpace(b []byte) bool {
+	for _, c := range b {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			return true
 		}
 	}
 	return false
