@@ -2,6 +2,7 @@ package multiaccount
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -92,9 +93,16 @@ func checkVendorError(t *testing.T, status int, body []byte) {
 			t.Errorf("%T, HTTP %d, %q:\n got %+v\nwant %+v", v, status, body, got, want)
 		}
 	}
-	// SerwerSMS's retry check picks the same members.
-	if got, want := serwerSMSUnavailable(status, body), bytes.Contains(body, []byte("1010")) && serwerSMSCode1010(body); got != want {
+	// SerwerSMS's retry check reads the same failure, once: what a
+	// decode of its error object says.
+	var env serwerSMSError
+	want := bytes.Contains(body, []byte("1010")) && json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code == "1010"
+	st := &callState{c: &Client{v: serwerSMS{}}}
+	if got := serwerSMSUnavailable(st, status, body); got != want {
 		t.Errorf("serwerSMSUnavailable(%q) = %v, want %v", body, got, want)
+	}
+	if want && st.vendorError(status, body) != st.checkedErr {
+		t.Errorf("%q: the failure was read again for the response check", body)
 	}
 }
 

@@ -54,8 +54,9 @@ type request struct {
 	secrets []string
 	// retryOn says whether an answer is transient although its status
 	// does not say so (Woodpecker's E_TOO_MANY_REQUESTS under HTTP 400,
-	// SerwerSMS's 1010 under HTTP 200).
-	retryOn func(status int, body []byte) bool
+	// SerwerSMS's 1010 under HTTP 200); st.vendorError reads the answer's
+	// failure once for this check and the response check.
+	retryOn func(st *callState, status int, body []byte) bool
 }
 
 // response is a checked, fully read response.
@@ -182,15 +183,16 @@ func (c *Client) send(ctx context.Context, st *callState) (*response, error) {
 	}
 	c.capture(ctx, r, hresp.StatusCode, hresp.Header)
 	resp := &response{status: hresp.StatusCode, header: hresp.Header, body: b, op: r.op, provider: c.v.name(), c: c, req: r}
-	if err := c.check(r, resp); err != nil {
+	if err := c.check(st, resp); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
 // check turns a vendor failure into an *APIError (or *RateLimitError).
-func (c *Client) check(r *request, resp *response) error {
-	apiErr := vendorError(c.v, resp.status, resp.body)
+func (c *Client) check(st *callState, resp *response) error {
+	r := st.r
+	apiErr := st.vendorError(resp.status, resp.body)
 	if apiErr == nil && resp.status >= 200 && resp.status < 300 {
 		return nil
 	}
@@ -413,6 +415,29 @@ type callState struct {
 	// out once; every later one (attempts, redirects) is new.
 	firstBody byteBody
 	opened    bool
+
+	// The last answer's failure, as st.vendorError found it.
+	checked       bool
+	checkedStatus int
+	checkedBody   []byte
+	checkedErr    *APIError
+}
+
+// vendorError is the vendor's failure in an answer (vendorError), found
+// once per answer: the retry check and the response check read the same
+// last attempt's body.
+func (st *callState) vendorError(status int, body []byte) *APIError {
+	if st.checked && st.checkedStatus == status && sameBytes(st.checkedBody, body) {
+		return st.checkedErr
+	}
+	e := vendorError(st.c.v, status, body)
+	st.checked, st.checkedStatus, st.checkedBody, st.checkedErr = true, status, body, e
+	return e
+}
+
+// sameBytes reports whether a and b are the same bytes in memory.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // openBody opens the request body for go-retryablehttp.

@@ -193,7 +193,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		// The attempt transport has read the body into memory already:
 		// the call state holds its bytes.
 		if resp == st.lastResp {
-			return r.retryOn(resp.StatusCode, st.lastBody), nil
+			return r.retryOn(st, resp.StatusCode, st.lastBody), nil
 		}
 		b, rerr := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -201,7 +201,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			return false, nil
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(b))
-		return r.retryOn(resp.StatusCode, b), nil
+		return r.retryOn(st, resp.StatusCode, b), nil
 	}
 	return false, nil
 }

@@ -120,21 +120,14 @@ func (serwerSMS) parseError(status int, body []byte) *APIError {
 // serwerSMSUnavailable reports the vendor's 1010 (temporarily unavailable),
 // which it answers under HTTP 200: transient, so retried where the action
 // may be sent again.
-func serwerSMSUnavailable(_ int, body []byte) bool {
+func serwerSMSUnavailable(st *callState, status int, body []byte) bool {
 	if !bytes.Contains(body, []byte("1010")) {
-		return false // most answers are successes: skip decoding them twice
+		return false // most answers are successes: skip reading them twice
 	}
-	// A page's ids and numbers may hold 1010: the error's members alone
-	// tell (as in vendorError), the whole body confirms a 1010.
-	if picked, ok := pickMembers(nil, body, serwerSMSErrorMembers); ok && !serwerSMSCode1010(picked) {
-		return false
-	}
-	return serwerSMSCode1010(body)
-}
-
-func serwerSMSCode1010(body []byte) bool {
-	var env serwerSMSError
-	return unmarshalJSON(body, &env) == nil && env.Error != nil && env.Error.Code == "1010"
+	// A page's ids may hold 1010: its failure tells, read once for this
+	// and the response check.
+	e := st.vendorError(status, body)
+	return e != nil && e.Code == "1010"
 }
 
 // repeatable marks r as safe to send again (reads, and absolute settings):

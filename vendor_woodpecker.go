@@ -159,7 +159,7 @@ func (woodpecker) parseError(status int, body []byte) *APIError {
 }
 
 // woodpeckerBusy reports the vendor's "not processed, too busy" answer.
-func woodpeckerBusy(status int, body []byte) bool {
+func woodpeckerBusy(_ *callState, status int, body []byte) bool {
 	if !bytes.Contains(body, []byte("E_TOO_MANY_REQUESTS")) {
 		return false // every success passes here: skip decoding it twice
 	}
