@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -504,7 +503,8 @@ func pickMembers(dst, body []byte, names []string) (_ []byte, ok bool) {
 		if end <= v {
 			return out, false
 		}
-		if name := body[i+1 : nameEnd-1]; fieldListedBytes(name, names) || !plainName(name) {
+		// classEncodes: escaped or not ASCII (or an '&': picked too).
+		if name := body[i+1 : nameEnd-1]; fieldListedBytes(name, names) || classify(name)&classEncodes != 0 {
 			if len(out) > n {
 				out = append(out, ',')
 			}
@@ -519,16 +519,6 @@ func pickMembers(dst, body []byte, names []string) (_ []byte, ok bool) {
 		return out, false
 	}
 	return append(out, '}'), true
-}
-
-// plainName reports whether a member name is ASCII without escapes.
-func plainName(name []byte) bool {
-	for _, c := range name {
-		if c >= utf8.RuneSelf || c == '\\' {
-			return false
-		}
-	}
-	return true
 }
 
 // errorMembersOf lists the JSON names of T's fields, embedded structs'

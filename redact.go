@@ -79,7 +79,7 @@ func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...strin
 // or a mix of them), and every credential-looking query parameter, with
 // [REDACTED]. Servers and proxies do echo URLs and bodies.
 func scrubText(s string, secrets []string) string {
-	plain := plainText(s)
+	plain, percent := plainText(s), percentOnly(s)
 	for _, sec := range secrets {
 		if len(sec) < minScrubLen {
 			continue
@@ -89,7 +89,7 @@ func scrubText(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, sec, redacted)
 			continue
 		}
-		if percentOnly(s) && percentMatchable(sec) && !percentMatch(s, sec) {
+		if percent && percentMatchable(sec) && !percentMatch(s, sec) {
 			continue // the pattern would not match: no need to run it
 		}
 		if re := secretPattern(sec); re.MatchString(s) {
@@ -169,14 +169,7 @@ func secretPattern(sec string) *regexp.Regexp {
 // percentOnly reports whether text is ASCII with no JSON escape or HTML
 // entity: a character in it is itself, %XX per UTF-8 byte, or '+' for a
 // space, as percentMatch matches it.
-func percentOnly[T string | []byte](text T) bool {
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c >= utf8.RuneSelf || c == '\\' || c == '&' {
-			return false
-		}
-	}
-	return true
-}
+func percentOnly[T string | []byte](text T) bool { return classify(text)&classEncodes == 0 }
 
 // percentMatchable reports whether percentMatch can look for sec: valid
 // UTF-8 (secretPattern reads runes) with no '%' (which would be itself
@@ -421,10 +414,10 @@ func redactDecoded(raw []byte, secrets []string, fields ...string) json.RawMessa
 // secretPattern matches (non-ASCII, '\\', '&'), a '%' (which encodes as
 // percentMatch matches), the '=' of a credential parameter, or a '+' (a
 // space in a query: it hides only a secret that has one).
-func classify(raw []byte) byte {
+func classify[T string | []byte](raw T) byte {
 	var class byte
-	for _, c := range raw {
-		class |= byteClass[c] // no branch per byte
+	for i := 0; i < len(raw); i++ {
+		class |= byteClass[raw[i]] // no branch per byte
 	}
 	return class
 }
@@ -637,13 +630,7 @@ func encodesAsIs(inner []byte) bool {
 // another character: no JSON escape, URL escape, '+' (a space in a query)
 // or HTML entity. Such text holds a secret only as is.
 func plainText[T string | []byte](b T) bool {
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c >= utf8.RuneSelf || c == '\\' || c == '%' || c == '&' || c == '+' {
-			return false
-		}
-	}
-	return true
+	return classify(b)&(classEncodes|classPercent|classPlus) == 0
 }
 
 // appendJSONString appends s as a JSON string without HTML escaping.
