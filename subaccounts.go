@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"iter"
+	"slices"
 	"strconv"
 )
 
@@ -252,37 +253,31 @@ func failedSeq[T any](err error) iter.Seq2[T, error] {
 }
 
 // paginate turns a page fetcher into a lazy iterator. A page that makes no
-// progress ends the iteration with a *DecodeError instead of looping
-// forever: one that returns a cursor already visited, or a next cursor
-// with no item not seen before (a server that ignores the page or offset
-// and claims a huge total repeats its first page). key identifies an
-// item; only a 64-bit hash of it is kept, so that memory stays near one
-// page (8 bytes per item seen, not the item). At most one page of repeats
-// is fetched.
+// progress (walkProgress) ends the iteration with a *DecodeError instead
+// of looping forever; at most one page of repeats is fetched for a server
+// that ignores the page or offset and claims a huge total (it repeats its
+// first page), one cycle for one that cycles. key identifies an item.
 func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var h maphash.Hash
-		seen := map[uint64]struct{}{}
-		visited := map[string]bool{cursor: true}
+		p := newWalkProgress(cursor)
 		for {
 			items, next, err := fetch(cursor)
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			fresh := 0
-			for _, it := range items {
-				h.Reset()
-				key(&h, it)
-				if _, ok := seen[h.Sum64()]; !ok {
-					seen[h.Sum64()] = struct{}{}
-					fresh++
+			if next != "" {
+				for _, it := range items {
+					h.Reset()
+					key(&h, it)
+					p.item(h.Sum64())
 				}
-			}
-			if next != "" && (fresh == 0 || visited[next]) {
-				yield(zero, &DecodeError{Operation: op, Provider: c.Provider(), Reason: "pagination stalled: the vendor repeated a page or a cursor", Err: errNoProgress})
-				return
+				if !p.page(next) {
+					yield(zero, &DecodeError{Operation: op, Provider: c.Provider(), Reason: "pagination stalled: the vendor repeated a page or a cursor", Err: errNoProgress})
+					return
+				}
 			}
 			for _, it := range items {
 				if !yield(it, nil) {
@@ -292,8 +287,55 @@ func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), f
 			if next == "" {
 				return
 			}
-			visited[next] = true
 			cursor = next
 		}
 	}
+}
+
+// walkProgress tells whether each page of a walk makes progress, keeping
+// about one page in memory (not every item seen, which would grow with the
+// walk): a page makes none when it brings no item that was not on the page
+// before it (a server repeating a page), when it holds the same items as
+// any earlier page (a server cycling through pages; 8 bytes per page are
+// kept), or when its next cursor was visited before. Items are known by a
+// 64-bit hash.
+type walkProgress struct {
+	prev, cur []uint64            // item hashes of the page before and of this one
+	pages     map[uint64]struct{} // a fingerprint of each earlier page's items
+	visited   map[string]struct{} // cursors asked for
+}
+
+// walkSeed hashes items whose key is their JSON.
+var walkSeed = maphash.MakeSeed()
+
+func newWalkProgress(cursor string) *walkProgress {
+	return &walkProgress{pages: map[uint64]struct{}{}, visited: map[string]struct{}{cursor: {}}}
+}
+
+// item adds an item's hash to the current page.
+func (p *walkProgress) item(hash uint64) { p.cur = append(p.cur, hash) }
+
+// page ends the current page, whose next cursor is next, and reports
+// whether it made progress.
+func (p *walkProgress) page(next string) bool {
+	slices.Sort(p.cur)
+	p.cur = slices.Compact(p.cur)
+	fresh := false
+	var fingerprint uint64 // of the set of items: their hashes' sum
+	j := 0
+	for _, x := range p.cur {
+		fingerprint += x
+		for j < len(p.prev) && p.prev[j] < x {
+			j++
+		}
+		if j == len(p.prev) || p.prev[j] != x {
+			fresh = true
+		}
+	}
+	_, repeated := p.pages[fingerprint]
+	_, revisit := p.visited[next]
+	p.pages[fingerprint] = struct{}{}
+	p.visited[next] = struct{}{}
+	p.prev, p.cur = p.cur, p.prev[:0]
+	return fresh && !repeated && !revisit
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"hash/maphash"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -156,23 +157,20 @@ func (w woodpeckerV2) listSubAccounts(ctx context.Context, c *Client, o ListOpti
 // the previous one ends the walk with a *DecodeError, so that a server
 // claiming endless pages cannot keep the SDK fetching.
 func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, f func(*response, *woodpeckerV2Page) (bool, error)) error {
-	// A page that brings no item not seen before is no progress (a server
-	// repeating a page, or cycling through a few): the walk ends with a
-	// typed error instead of fetching forever, as paginate does for All.
-	seen := map[string]bool{}
+	// A page that makes no progress (walkProgress: a server repeating a
+	// page, or cycling through a few) ends the walk with a typed error
+	// instead of fetching forever, as paginate does for All.
+	walk := newWalkProgress("1")
 	for n := 1; ; n++ {
 		resp, p, err := w.page(ctx, c, op, path, n, nil)
 		if err != nil {
 			return err
 		}
-		fresh := false
 		for _, item := range p.Content {
-			if k := string(item); !seen[k] {
-				seen[k], fresh = true, true
-			}
+			walk.item(maphash.Bytes(walkSeed, item))
 		}
-		if len(p.Content) > 0 && !fresh {
-			return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" brings no item not seen before", errNoProgress)
+		if len(p.Content) > 0 && !walk.page(strconv.Itoa(n+1)) {
+			return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" repeats items of earlier pages", errNoProgress)
 		}
 		more, err := f(resp, p)
 		if err != nil || !more {
