@@ -410,11 +410,14 @@ type callState struct {
 	lastResp *http.Response
 	lastBody []byte
 
-	// firstBody is the request body go-retryablehttp opens first (to
-	// learn its length): the call state's own, as each reader is given
-	// out once; every later one (attempts, redirects) is new.
-	firstBody byteBody
-	opened    bool
+	// firstBody is the request body of go-retryablehttp's first two
+	// opens: one to learn its length, never read, and the first
+	// attempt's. Every later one (retries, redirects) is new, as a
+	// transport may still hold the one before. Each is a *bytes.Reader,
+	// which net/http sends with its headers in one write (another reader
+	// type gets its headers flushed apart: two writes, two packets).
+	firstBody bytes.Reader
+	opens     int
 
 	// The last answer's failure, as st.vendorError found it.
 	checked       bool
@@ -442,12 +445,12 @@ func sameBytes(a, b []byte) bool {
 
 // openBody opens the request body for go-retryablehttp.
 func (st *callState) openBody() (io.Reader, error) {
-	if !st.opened {
-		st.opened = true
+	st.opens++
+	if st.opens <= 2 {
 		st.firstBody.Reset(st.r.body)
 		return &st.firstBody, nil
 	}
-	return newByteBody(st.r.body), nil
+	return bytes.NewReader(st.r.body), nil
 }
 
 // Value returns the call state for callStateKey, else the caller's value.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -175,5 +176,82 @@ func TestReadBounded(t *testing.T) {
 	}
 	if !bytes.Equal(first, body) || cap(first) > len(body)+64 {
 		t.Errorf("an earlier body changed by later reads, or kept the buffer (cap %d for %d bytes)", cap(first), len(first))
+	}
+}
+
+// writeCounter counts the writes to every connection its dialer opens.
+type writeCounter struct {
+	mu     sync.Mutex
+	writes int
+}
+
+func (w *writeCounter) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return &countedConn{Conn: conn, w: w}, nil
+}
+
+func (w *writeCounter) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writes
+}
+
+type countedConn struct {
+	net.Conn
+	w *writeCounter
+}
+
+func (c *countedConn) Write(b []byte) (int, error) {
+	c.w.mu.Lock()
+	c.w.writes++
+	c.w.mu.Unlock()
+	return c.Conn.Write(b)
+}
+
+// A request with a body goes out in one write with its headers, on the
+// first attempt and on a retry: net/http flushes the headers apart (a
+// second write, a second packet each way on a real network) for a body
+// reader it does not know to be in memory.
+func TestRequestBodyGoesOutWithItsHeaders(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, string(b))
+		n := len(got)
+		mu.Unlock()
+		if n == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	t.Cleanup(srv.Close)
+	var wc writeCounter
+	hc := &http.Client{Transport: &http.Transport{DialContext: wc.dial}}
+	c, err := NewClient(VoiceTel(), WithAuth(Bearer("key-123")), WithBaseURL(srv.URL), WithHTTPClient(hc),
+		WithRetry(RetryPolicy{MaxRetries: 1, MinWait: time.Microsecond, MaxWait: time.Microsecond}), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := c.NewRequest("POST", "/v2/anything", map[string]string{"name": "a body"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Repeatable = true
+	if _, err := c.Do(context.Background(), req, nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != got[1] || !strings.Contains(got[1], "a body") {
+		t.Fatalf("bodies received = %q, want the same body twice", got)
+	}
+	if n := wc.count(); n != 2 {
+		t.Errorf("%d writes for 2 attempts, want one per attempt (headers and body together)", n)
 	}
 }
