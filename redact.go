@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,7 +72,8 @@ func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
 // stay readable in Raw.
 func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...string) json.RawMessage {
 	s := c.secrets(nil)
-	return redactDecoded(raw, append(s[:len(s):len(s)], carried...), fields...) // never into authSecrets
+	var all [8]string // on the stack for the usual few secrets
+	return redactDecoded(raw, append(append(all[:0], s...), carried...), fields...)
 }
 
 // scrubText replaces in s every secret, in any common encoding (raw, URL
@@ -404,7 +406,10 @@ func redactDecoded(raw []byte, secrets []string, fields ...string) json.RawMessa
 	if !validJSON(raw) {
 		return json.RawMessage(`null`)
 	}
-	w := rawRedactor{secrets: secrets, fields: fields, out: make([]byte, 0, len(raw))}
+	// The token-by-token walk keeps copies of the lists: escape analysis
+	// cannot follow its recursion, and the lists given would move to the
+	// heap on every call (one item each), not only on this rarer path.
+	w := rawRedactor{secrets: slices.Clone(secrets), fields: slices.Clone(fields), out: make([]byte, 0, len(raw))}
 	w.value(raw, skipSpace(raw, 0))
 	return w.out
 }

@@ -232,3 +232,33 @@ func FuzzPercentMatchIsSecretPattern(f *testing.F) {
 		checkPercentMatch(t, text, sec)
 	})
 }
+
+// Raw costs an item at most its own copy: the lists of secrets and
+// fields a normaliser passes stay on the stack (one item's Raw is made
+// per item of every page).
+func TestRawAllocatesOnlyTheCopy(t *testing.T) {
+	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth("parent-key-123456")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean := []byte(`{"sid":"HX1","account_name":"Customer 1","status":"active"}`)
+	keyed := []byte(`{"sid":"HX1","api_key":"item-key-0987654321","status":"active"}`)
+	carried := "item-key-0987654321"
+	cases := []struct {
+		name string
+		want float64
+		run  func()
+	}{
+		{"clean item", 0, func() { _ = c.redactRaw(clean, "api_key", "password") }},
+		{"clean item, carrying", 0, func() { _ = c.redactRawCarrying(clean, []string{carried}, "api_key") }},
+		{"listed key, carrying", 1, func() { _ = c.redactRawCarrying(keyed, []string{carried}, "api_key") }},
+	}
+	for _, tc := range cases {
+		if n := testing.AllocsPerRun(100, tc.run); n != tc.want {
+			t.Errorf("%s: %v allocations, want %v", tc.name, n, tc.want)
+		}
+	}
+	if got := string(c.redactRawCarrying(keyed, []string{carried}, "api_key")); strings.Contains(got, carried) {
+		t.Errorf("Raw = %s, holds the carried key", got)
+	}
+}
