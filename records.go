@@ -48,6 +48,7 @@ func (s *RecordsService) CallsPage(ctx context.Context, q *CallQuery) (*CallPage
 // Calls iterates over call records from q.Cursor on (the first page when
 // it is ""), fetching pages lazily with CallsPage: breaking out of the loop
 // sends no further request. A failure is yielded once, as the last element.
+// A vendor that repeats pages ends it as it does SubAccounts.All.
 func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*CallRecord, error] {
 	if err := s.client().ready(ctx, "Records.Calls"); err != nil {
 		return failedSeq[*CallRecord](err)

@@ -82,7 +82,10 @@ type activeFilter interface{ filtersActive() }
 
 // All iterates over every sub-account, fetching pages lazily: breaking out
 // of the loop sends no further request. A failure is yielded once, as the
-// last element.
+// last element. Pages of the vendor's largest size are asked for when
+// opts sets none. A vendor that repeats a page or a cursor, or cycles
+// through pages, ends the iteration with a *DecodeError after at most one
+// round of repeats; the iteration holds about one page in memory.
 func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*SubAccount, error] {
 	if err := s.client().ready(ctx, "SubAccounts.All"); err != nil {
 		return failedSeq[*SubAccount](err)
