@@ -216,15 +216,9 @@ func (c *countedConn) Write(b []byte) (int, error) {
 // second write, a second packet each way on a real network) for a body
 // reader it does not know to be in memory.
 func TestRequestBodyGoesOutWithItsHeaders(t *testing.T) {
-	var mu sync.Mutex
-	var got []string
+	var rec recorder
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		got = append(got, string(b))
-		n := len(got)
-		mu.Unlock()
-		if n == 1 {
+		if rec.add(r); rec.count() == 1 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
@@ -246,10 +240,9 @@ func TestRequestBodyGoesOutWithItsHeaders(t *testing.T) {
 	if _, err := c.Do(context.Background(), req, nil); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(got) != 2 || got[0] != got[1] || !strings.Contains(got[1], "a body") {
-		t.Fatalf("bodies received = %q, want the same body twice", got)
+	got := rec.all()
+	if len(got) != 2 || string(got[0].Body) != string(got[1].Body) || !strings.Contains(string(got[1].Body), "a body") {
+		t.Fatalf("requests received = %+v, want the same body twice", got)
 	}
 	if n := wc.count(); n != 2 {
 		t.Errorf("%d writes for 2 attempts, want one per attempt (headers and body together)", n)
