@@ -2,10 +2,8 @@ package multiaccount
 
 import (
 	"context"
-	"errors"
 	"hash/maphash"
 	"iter"
-	"slices"
 	"strconv"
 )
 
@@ -83,9 +81,10 @@ type activeFilter interface{ filtersActive() }
 // All iterates over every sub-account, fetching pages lazily: breaking out
 // of the loop sends no further request. A failure is yielded once, as the
 // last element. Pages of the vendor's largest size are asked for when
-// opts sets none. A vendor that repeats a page or a cursor, or cycles
-// through pages, ends the iteration with a *DecodeError after at most one
-// round of repeats; the iteration holds about one page in memory.
+// opts sets none. A vendor that repeats a page or a cursor, cycles
+// through pages or serves the same items again and again ends the
+// iteration with a *DecodeError (a repeated page is fetched once); the
+// iteration holds about one page in memory, however long.
 func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*SubAccount, error] {
 	if err := s.client().ready(ctx, "SubAccounts.All"); err != nil {
 		return failedSeq[*SubAccount](err)
@@ -241,104 +240,4 @@ func (s *SubAccountsService) SetLimit(ctx context.Context, id string, l MessageL
 		return err
 	}
 	return s.c.named(s.c.v.setLimit(ctx, s.c, id, l))
-}
-
-// errNoProgress ends an iteration whose vendor returned a page that makes
-// no progress.
-var errNoProgress = errors.New("the vendor returned a page that makes no progress")
-
-// failedSeq is an iteration that yields err and ends.
-func failedSeq[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
-	}
-}
-
-// paginate turns a page fetcher into a lazy iterator. A page that makes no
-// progress (walkProgress) ends the iteration with a *DecodeError instead
-// of looping forever; at most one page of repeats is fetched for a server
-// that ignores the page or offset and claims a huge total (it repeats its
-// first page), one cycle for one that cycles. key identifies an item.
-func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		var h maphash.Hash
-		p := newWalkProgress(cursor)
-		for {
-			items, next, err := fetch(cursor)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			if next != "" {
-				for _, it := range items {
-					h.Reset()
-					key(&h, it)
-					p.item(h.Sum64())
-				}
-				if !p.page(next) {
-					yield(zero, &DecodeError{Operation: op, Provider: c.Provider(), Reason: "pagination stalled: the vendor repeated a page or a cursor", Err: errNoProgress})
-					return
-				}
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			cursor = next
-		}
-	}
-}
-
-// walkProgress tells whether each page of a walk makes progress, keeping
-// about one page in memory (not every item seen, which would grow with the
-// walk): a page makes none when it brings no item that was not on the page
-// before it (a server repeating a page), when it holds the same items as
-// any earlier page (a server cycling through pages; 8 bytes per page are
-// kept), or when its next cursor was visited before. Items are known by a
-// 64-bit hash.
-type walkProgress struct {
-	prev, cur []uint64            // item hashes of the page before and of this one
-	pages     map[uint64]struct{} // a fingerprint of each earlier page's items
-	visited   map[string]struct{} // cursors asked for
-}
-
-// walkSeed hashes items whose key is their JSON.
-var walkSeed = maphash.MakeSeed()
-
-func newWalkProgress(cursor string) *walkProgress {
-	return &walkProgress{pages: map[uint64]struct{}{}, visited: map[string]struct{}{cursor: {}}}
-}
-
-// item adds an item's hash to the current page.
-func (p *walkProgress) item(hash uint64) { p.cur = append(p.cur, hash) }
-
-// page ends the current page, whose next cursor is next, and reports
-// whether it made progress.
-func (p *walkProgress) page(next string) bool {
-	slices.Sort(p.cur)
-	p.cur = slices.Compact(p.cur)
-	fresh := false
-	var fingerprint uint64 // of the set of items: their hashes' sum
-	j := 0
-	for _, x := range p.cur {
-		fingerprint += x
-		for j < len(p.prev) && p.prev[j] < x {
-			j++
-		}
-		if j == len(p.prev) || p.prev[j] != x {
-			fresh = true
-		}
-	}
-	_, repeated := p.pages[fingerprint]
-	_, revisit := p.visited[next]
-	p.pages[fingerprint] = struct{}{}
-	p.visited[next] = struct{}{}
-	p.prev, p.cur = p.cur, p.prev[:0]
-	return fresh && !repeated && !revisit
 }

@@ -1,0 +1,286 @@
+package multiaccount
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+)
+
+// mix is a fixed 64-bit mixer (splitmix64's finaliser): item hashes for
+// tests that give the same answer every run.
+func mix(i uint64) uint64 {
+	i += 0x9e3779b97f4a7c15
+	i = (i ^ i>>30) * 0xbf58476d1ce4e5b9
+	i = (i ^ i>>27) * 0x94d049bb133111eb
+	return i ^ i>>31
+}
+
+// walkProgress stops a walk at once at a page with no item not on the
+// page before it, or at a cursor visited again, and lets overlapping
+// pages through.
+func TestWalkProgress(t *testing.T) {
+	type page struct {
+		items []uint64
+		next  string
+		want  bool
+	}
+	cases := []struct {
+		name  string
+		pages []page
+	}{
+		{"distinct pages", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{3, 4}, "3", true}, {[]uint64{5}, "4", true}}},
+		{"the page before again, reordered", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{2, 1}, "3", false}}},
+		{"part of the page before", []page{{[]uint64{1, 2, 3}, "2", true}, {[]uint64{3, 1}, "3", false}}},
+		{"overlap with one new item", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{2, 3}, "3", true}, {[]uint64{3, 4}, "4", true}}},
+		{"an empty page with a next cursor", []page{{[]uint64{1}, "2", true}, {nil, "3", false}}},
+		{"the first cursor again", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "start", false}}},
+		{"a cursor visited before", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "3", true}, {[]uint64{3}, "2", false}}},
+		{"a new mix of old items", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "3", true}, {[]uint64{1, 2}, "4", false}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newWalkProgress("start")
+			for i, pg := range tc.pages {
+				for _, h := range pg.items {
+					p.item(mix(h))
+				}
+				if got := p.page(pg.next); got != pg.want {
+					t.Fatalf("page %d: progress = %v, want %v", i+1, got, pg.want)
+				}
+			}
+		})
+	}
+}
+
+// Servers that never repeat the page before but only ever serve the same
+// items, few or many, stop the walk by the time it has yielded 1.5 times
+// as many items as there are (plus 32 and a page); legitimate walks,
+// overlapping pages included, run to their end.
+func TestWalkProgressEndsEndlessRepeats(t *testing.T) {
+	cases := []struct {
+		name     string
+		page     func(n int) []uint64 // page n's items, from 1
+		distinct int                  // items the server has, 0: unbounded
+		pages    int                  // the walk's length, when legitimate
+	}{
+		{"a cycle of two pages", func(n int) []uint64 { return []uint64{uint64(2 * (n % 2)), uint64(2*(n%2) + 1)} }, 4, 0},
+		{"a cycle of 30 pages of 100", func(n int) []uint64 { return seq(uint64(n%30)*100, 100) }, 3000, 0},
+		{"a cycle of 80 pages of 100 (past smallWalk)", func(n int) []uint64 { return seq(uint64(n%80)*100, 100) }, 8000, 0},
+		{"mixes of 20,000 items, 100 a page", func(n int) []uint64 { return seq(mix(uint64(n))%19_900, 100) }, 20_000, 0},
+		{"mixes of 16 items (page n: n's binary digits)", func(n int) []uint64 {
+			var out []uint64
+			for i := 0; i < 16; i++ {
+				if n&(1<<i) != 0 {
+					out = append(out, uint64(i))
+				}
+			}
+			return out
+		}, 16, 0},
+		{"one new item and 99 repeats", func(n int) []uint64 {
+			out := seq(0, 99)
+			if n%2 == 0 {
+				out = seq(1000, 99)
+			}
+			return append(out, uint64(1_000_000+n))
+		}, 0, 0},
+		{"10,000 distinct pages of 100", func(n int) []uint64 { return seq(uint64(n)*100, 100) }, 0, 10_000},
+		{"pages of 100 overlapping by 10", func(n int) []uint64 { return seq(uint64(n)*90, 100) }, 0, 5_000},
+		{"100,000 pages of 1", func(n int) []uint64 { return []uint64{uint64(n)} }, 0, 100_000},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newWalkProgress("0")
+			items := 0
+			limit := tc.pages
+			if limit == 0 {
+				limit = 100_000
+			}
+			for n := 1; n <= limit; n++ {
+				pg := tc.page(n)
+				items += len(pg)
+				for _, h := range pg {
+					p.item(mix(h))
+				}
+				if p.page(strconv.Itoa(n)) {
+					continue
+				}
+				if tc.pages > 0 {
+					t.Fatalf("a legitimate walk stopped at page %d (%d items)", n, items)
+				}
+				bound := 1.5*1.05*float64(tc.distinct) + 32 + float64(len(pg))
+				if tc.distinct > 0 && float64(items) > bound {
+					t.Errorf("stopped at page %d after %d items, want by %.0f (1.5 times the %d distinct, plus 32 and a page)", n, items, bound, tc.distinct)
+				}
+				return
+			}
+			if tc.pages == 0 {
+				t.Fatalf("not stopped after %d pages (%d items)", limit, items)
+			}
+		})
+	}
+}
+
+// seq is n item numbers from first.
+func seq(first uint64, n int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = first + uint64(i)
+	}
+	return out
+}
+
+// distinctCount is within 5% of the truth (3 standard errors), and exact
+// for a handful.
+func TestDistinctCount(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 10, 100, 1_000, 10_000, 100_000, 1_000_000} {
+		d := newDistinctCount()
+		for rep := 0; rep < 3; rep++ { // repeats do not count
+			for i := 0; i < n; i++ {
+				d.add(mix(uint64(i)))
+			}
+			if n > 1000 {
+				break
+			}
+		}
+		got := d.estimate()
+		if tol := max(0.05*float64(n), 0.5); math.Abs(got-float64(n)) > tol {
+			t.Errorf("%d distinct: estimate %.1f, want within %.1f", n, got, tol)
+		}
+	}
+}
+
+// Past smallWalk distinct items, the page before again still ends the
+// walk at once.
+func TestWalkProgressPastSmallWalkSeesARepeat(t *testing.T) {
+	p := newWalkProgress("0")
+	n := 1
+	for ; n <= 2*smallWalk/100; n++ {
+		for _, h := range seq(uint64(n)*100, 100) {
+			p.item(mix(h))
+		}
+		if !p.page(strconv.Itoa(n)) {
+			t.Fatalf("page %d of distinct items: no progress", n)
+		}
+	}
+	for _, h := range seq(uint64(n-1)*100, 100) {
+		p.item(mix(h))
+	}
+	if p.page(strconv.Itoa(n)) {
+		t.Errorf("page %d repeats page %d: progress", n, n-1)
+	}
+}
+
+// A walk keeps one page of item hashes, however long it is.
+func TestWalkProgressMemoryIsOnePage(t *testing.T) {
+	p := newWalkProgress("")
+	const pages, size = 2000, 100
+	for n := 0; n < pages; n++ {
+		for i := 0; i < size; i++ {
+			p.item(mix(uint64(n*size + i)))
+		}
+		if !p.page(strconv.Itoa(n + 1)) {
+			t.Fatalf("page %d of distinct items: no progress", n+1)
+		}
+	}
+	if c := cap(p.prev) + cap(p.cur); c > 4*size {
+		t.Errorf("item hashes held: capacity %d after %d items, want about two pages (%d)", c, pages*size, 2*size)
+	}
+	if p.small.n != smallWalk || len(p.small.slots) > 2*smallWalk {
+		t.Errorf("exact set: %d hashes in %d slots after %d items, want %d in %d", p.small.n, len(p.small.slots), pages*size, smallWalk, 2*smallWalk)
+	}
+}
+
+// A server that ignores the offset and answers each page with another mix
+// of the same few sub-accounts (page n: those picked by n's binary digits,
+// so no page repeats another and each has one the page before lacked)
+// cannot keep All fetching: the walk ends at the first page with no
+// sub-account not seen before.
+func TestAllEndsOnMixesOfTheSameItems(t *testing.T) {
+	const pool = 16
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := hits.Add(1)
+		data := []map[string]any{}
+		for i := 0; i < pool; i++ {
+			if n&(1<<i) != 0 {
+				data = append(data, map[string]any{"sid": "SID" + strconv.Itoa(i), "account_name": "n" + strconv.Itoa(i), "status": "active"})
+			}
+		}
+		b, _ := json.Marshal(map[string]any{"code": "RBC103", "message": "ok", "data": data, "total": 1 << 40})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth("k")), WithBaseURL(srv.URL), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := drain(c.SubAccounts.All(context.Background(), nil))
+	if !errors.Is(err, errNoProgress) {
+		t.Fatalf("after %d requests and %d items err = %v, want stalled paging", hits.Load(), n, err)
+	}
+	// Page 1: {0}, 2: {1}, 3: {0, 1}, which brings nothing new.
+	if hits.Load() != 3 || n != 2 {
+		t.Errorf("%d requests, %d items yielded; want 3 requests and the 2 sub-accounts", hits.Load(), n)
+	}
+}
+
+// paginate ends a walk that cycles through two pages, once it has yielded
+// more than twice the cycle's items plus 32.
+func TestPaginateEndsACycle(t *testing.T) {
+	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth("k")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetches := 0
+	pages := [][]*SubAccount{{{ID: "1"}, {ID: "2"}}, {{ID: "3"}, {ID: "4"}}}
+	seq := paginate(c, "SubAccounts.All", "", subAccountKey, func(cursor string) ([]*SubAccount, string, error) {
+		fetches++
+		return pages[(fetches-1)%2], strconv.Itoa(fetches), nil
+	})
+	n, err := drain(seq)
+	if !errors.Is(err, errNoProgress) {
+		t.Fatalf("err = %v after %d items, want stalled paging", err, n)
+	}
+	if n > 2*4+32 || fetches > 25 {
+		t.Errorf("%d items from %d fetches, want at most %d items from 25 fetches", n, fetches, 2*4+32)
+	}
+}
+
+// hashSet is a set: every hash once, whatever its order and however the
+// table grew, at most half full.
+func TestHashSet(t *testing.T) {
+	var s hashSet
+	const n = 5_000
+	for i := 0; i < n; i++ {
+		if !s.add(mix(uint64(i))) {
+			t.Fatalf("hash of %d: already in the set", i)
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		if s.add(mix(uint64(i))) {
+			t.Fatalf("hash of %d: added twice", i)
+		}
+	}
+	if s.n != n || 2*s.n > len(s.slots) || len(s.slots) > 4*n {
+		t.Errorf("%d hashes in %d slots, want %d in at most %d", s.n, len(s.slots), n, 4*n)
+	}
+	// Hashes that share their low bits probe past each other; 0 is kept.
+	var c hashSet
+	for i := uint64(0); i <= 100; i++ {
+		if !c.add(i << 40) {
+			t.Fatalf("%#x: already in the set", i<<40)
+		}
+	}
+	for i := uint64(0); i <= 100; i++ {
+		if c.add(i << 40) {
+			t.Fatalf("%#x: added twice", i<<40)
+		}
+	}
+}
