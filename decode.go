@@ -67,10 +67,7 @@ func marshalJSON(v any) ([]byte, error) {
 // operation, provider and status from the response.
 // The cause passes the scrubber: a decoder's error may quote the body.
 func (resp *response) malformed(reason string, err error) *DecodeError {
-	var secrets []string
-	if resp.c != nil {
-		secrets = resp.c.secrets(resp.req)
-	}
+	secrets := resp.secrets()
 	return &DecodeError{Operation: resp.op, Provider: resp.provider, StatusCode: resp.status,
 		Reason: outsideText(reason, secrets, maxMessageLen), Err: scrubChain(err, secrets)}
 }
@@ -165,10 +162,10 @@ func decodeItem[T, R any](resp *response, item string, raw json.RawMessage, norm
 	return norm(v, raw), nil
 }
 
-// withClient binds a normaliser to the Client whose credentials it
-// redacts from Raw.
-func withClient[T, R any](c *Client, norm func(T, *Client, json.RawMessage) R) func(T, json.RawMessage) R {
-	return func(v T, raw json.RawMessage) R { return norm(v, c, raw) }
+// withResponse binds a normaliser to the answer whose call's credentials
+// it redacts from Raw.
+func withResponse[T, R any](resp *response, norm func(T, *response, json.RawMessage) R) func(T, json.RawMessage) R {
+	return func(v T, raw json.RawMessage) R { return norm(v, resp, raw) }
 }
 
 // decodeItemList decodes a JSON array of items and each item, as
@@ -315,7 +312,7 @@ func (c *Client) callKey(ctx context.Context, r *request, field, label string, r
 	if unmarshalJSON(out[field], &key) != nil || key == "" {
 		return nil, resp.malformed("no "+field+" in the answer", nil)
 	}
-	return &APIKey{Key: Secret(key), Label: label, Raw: c.redactRawCarrying(resp.body, []string{key}, redact...)}, nil
+	return &APIKey{Key: Secret(key), Label: label, Raw: resp.redactRawCarrying(resp.body, []string{key}, redact...)}, nil
 }
 
 // decode unmarshals a response body into v, or returns a *DecodeError that

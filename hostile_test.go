@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -850,5 +851,63 @@ func TestEveryCallerStringIsChecked(t *testing.T) {
 	defer mu.Unlock()
 	if hits != 0 {
 		t.Errorf("%d requests reached the server", hits)
+	}
+}
+
+// A secret the request itself sent (a password, not the client's
+// credential), echoed back under a field not on any redaction list, is
+// scrubbed from Raw as from errors.
+func TestRawScrubsTheRequestsOwnSecrets(t *testing.T) {
+	const pw = "Own-Pass-7731"
+	exchange := func(ctx context.Context, c *Client) (json.RawMessage, error) {
+		k, err := c.Keys.Exchange(ctx, "1234567890", pw)
+		if k == nil {
+			return nil, err
+		}
+		return k.Raw, err
+	}
+	cases := []struct {
+		name     string
+		provider Provider
+		auth     Authenticator
+		body     string
+		call     func(ctx context.Context, c *Client) (json.RawMessage, error)
+	}{
+		{"SerwerSMS SubAccounts.Create", SerwerSMS(), KeyPair("owner", "ownerpass"), `{"success":true,"id":"9","echo":"` + pw + `"}`,
+			func(ctx context.Context, c *Client) (json.RawMessage, error) {
+				sa, err := c.SubAccounts.Create(ctx, &SubAccountCreate{Username: "newuser", Password: Secret(pw), TemplateID: "1"})
+				if err != nil {
+					return nil, err
+				}
+				return sa.Raw, nil
+			}},
+		{"VoiceTel v2.1 Keys.Exchange", VoiceTel(InVersion(VoiceTelV21)), nil, `{"status":"success","apikey":"k-0987654321","data":{"apikey":"k-0987654321","note":"` + pw + `"},"note":"` + pw + `"}`,
+			exchange},
+		{"VoiceTel v2.2 Keys.Exchange", VoiceTel(), nil, `{"apikey":"k-0987654321","note":"` + pw + `"}`,
+			exchange},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			t.Cleanup(srv.Close)
+			opts := []Option{WithBaseURL(srv.URL), withPrivateLimiters()}
+			if tc.auth != nil {
+				opts = append(opts, WithAuth(tc.auth))
+			}
+			c, err := NewClient(tc.provider, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := tc.call(context.Background(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(raw) == 0 || strings.Contains(string(raw), pw) || !strings.Contains(string(raw), "[REDACTED]") {
+				t.Errorf("Raw = %s, want it without the password the request sent", raw)
+			}
+		})
 	}
 }

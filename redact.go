@@ -60,18 +60,22 @@ func (c *Client) scrubErr(r *request, err error) error { return scrubChain(err, 
 // a credential in a path it built.
 func (c *Client) errPath(r *request) string { return scrubText("/"+r.path, c.secrets(r)) }
 
-// redactRaw is redactDecoded with the client's credentials: every Raw is
-// JSON the SDK has decoded.
-func (c *Client) redactRaw(raw []byte, fields ...string) json.RawMessage {
-	return redactDecoded(raw, c.secrets(nil), fields...)
+// secrets are the call's credentials: the client's and the request's own
+// (a password it sent, a per-request authenticator's).
+func (resp *response) secrets() []string { return resp.c.secrets(resp.req) }
+
+// redactRaw is redactDecoded with the call's credentials: every Raw is
+// JSON the SDK has decoded from an answer, which may echo any of them.
+func (resp *response) redactRaw(raw []byte, fields ...string) json.RawMessage {
+	return redactDecoded(raw, resp.secrets(), fields...)
 }
 
 // redactRawCarrying is redactRaw that also scrubs, by value, the secrets
 // the object itself carries (a key just created, exchanged or listed, a
 // generated password): echoed under a field not on the list, they would
 // stay readable in Raw.
-func (c *Client) redactRawCarrying(raw []byte, carried []string, fields ...string) json.RawMessage {
-	s := c.secrets(nil)
+func (resp *response) redactRawCarrying(raw []byte, carried []string, fields ...string) json.RawMessage {
+	s := resp.secrets()
 	var all [8]string // on the stack for the usual few secrets
 	return redactDecoded(raw, append(append(all[:0], s...), carried...), fields...)
 }

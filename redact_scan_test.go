@@ -241,6 +241,7 @@ func TestRawAllocatesOnlyTheCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	resp := &response{c: c, req: &request{}}
 	clean := []byte(`{"sid":"HX1","account_name":"Customer 1","status":"active"}`)
 	keyed := []byte(`{"sid":"HX1","api_key":"item-key-0987654321","status":"active"}`)
 	carried := "item-key-0987654321"
@@ -249,16 +250,16 @@ func TestRawAllocatesOnlyTheCopy(t *testing.T) {
 		want float64
 		run  func()
 	}{
-		{"clean item", 0, func() { _ = c.redactRaw(clean, "api_key", "password") }},
-		{"clean item, carrying", 0, func() { _ = c.redactRawCarrying(clean, []string{carried}, "api_key") }},
-		{"listed key, carrying", 1, func() { _ = c.redactRawCarrying(keyed, []string{carried}, "api_key") }},
+		{"clean item", 0, func() { _ = resp.redactRaw(clean, "api_key", "password") }},
+		{"clean item, carrying", 0, func() { _ = resp.redactRawCarrying(clean, []string{carried}, "api_key") }},
+		{"listed key, carrying", 1, func() { _ = resp.redactRawCarrying(keyed, []string{carried}, "api_key") }},
 	}
 	for _, tc := range cases {
 		if n := testing.AllocsPerRun(100, tc.run); n != tc.want {
 			t.Errorf("%s: %v allocations, want %v", tc.name, n, tc.want)
 		}
 	}
-	if got := string(c.redactRawCarrying(keyed, []string{carried}, "api_key")); strings.Contains(got, carried) {
+	if got := string(resp.redactRawCarrying(keyed, []string{carried}, "api_key")); strings.Contains(got, carried) {
 		t.Errorf("Raw = %s, holds the carried key", got)
 	}
 }

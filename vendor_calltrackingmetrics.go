@@ -230,8 +230,8 @@ type ctmAccount struct {
 }
 
 // normalize returns a value: a page's accounts share one allocation.
-func (a ctmAccount) normalize(c *Client, raw json.RawMessage) SubAccount {
-	sa := SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: c.redactRaw(raw, ctmRedact...)}
+func (a ctmAccount) normalize(resp *response, raw json.RawMessage) SubAccount {
+	sa := SubAccount{ID: string(a.ID), Name: a.Name, Status: a.Status, Raw: resp.redactRaw(raw, ctmRedact...)}
 	if a.Balance.Cents.ok {
 		b := a.Balance.Cents.v / 100
 		sa.Balance = &b
@@ -264,7 +264,7 @@ func (v callTrackingMetrics) listSubAccounts(ctx context.Context, c *Client, o L
 		Accounts itemList[ctmAccount] `json:"accounts"`
 		ctmPaging
 	}
-	items, err := decodeList(c, resp, "account", &out, &out.Accounts, true, checked(withClient(c, ctmAccount.normalize)))
+	items, err := decodeList(c, resp, "account", &out, &out.Accounts, true, checked(withResponse(resp, ctmAccount.normalize)))
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +301,7 @@ func (v callTrackingMetrics) getSubAccount(ctx context.Context, c *Client, id st
 	if a.ID == "" {
 		return nil, resp.malformed("no account id in the answer", nil)
 	}
-	sa := a.normalize(c, raw)
+	sa := a.normalize(resp, raw)
 	return &sa, nil
 }
 
@@ -419,7 +419,7 @@ func (v callTrackingMetrics) callsPage(ctx context.Context, c *Client, cq CallQu
 	recs, err := decodeList(c, resp, "call", &out, &out.Calls, true, func(call ctmCall, raw json.RawMessage) (*CallRecord, error) {
 		rec := &CallRecord{ID: string(call.ID), AccountID: string(call.AccountID), From: call.CallerNumber, To: call.TrackingNumber,
 			Start: unixOrRFC3339(call.UnixTime), Duration: time.Duration(float64(call.Duration) * float64(time.Second)),
-			Raw: c.redactRaw(raw, ctmRedact...)}
+			Raw: resp.redactRaw(raw, ctmRedact...)}
 		if rec.AccountID == "" {
 			rec.AccountID = id
 		}
@@ -497,5 +497,5 @@ func (v callTrackingMetrics) createSubAccount(ctx context.Context, c *Client, in
 	if name == "" {
 		name = in.Name
 	}
-	return &SubAccount{ID: string(out.ID), Name: name, Raw: c.redactRaw(resp.body, ctmRedact...)}, nil
+	return &SubAccount{ID: string(out.ID), Name: name, Raw: resp.redactRaw(resp.body, ctmRedact...)}, nil
 }

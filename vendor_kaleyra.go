@@ -173,8 +173,8 @@ type kaleyraSubAccount struct {
 }
 
 // normalize returns a value: a page's sub-accounts share one allocation.
-func (s kaleyraSubAccount) normalize(c *Client, raw json.RawMessage) SubAccount {
-	sa := SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: c.redactRawCarrying(raw, []string{s.APIKey}, "api_key")}
+func (s kaleyraSubAccount) normalize(resp *response, raw json.RawMessage) SubAccount {
+	sa := SubAccount{ID: s.SID, Name: s.AccountName, Email: s.Email, Status: s.Status, Raw: resp.redactRawCarrying(raw, []string{s.APIKey}, "api_key")}
 	if s.APIKey != "" {
 		sa.APIKeys = []APIKey{{Key: Secret(s.APIKey), Label: "api_key"}}
 	}
@@ -260,7 +260,7 @@ func (k kaleyra) listSubAccounts(ctx context.Context, c *Client, o ListOptions) 
 		kaleyraEnvelope
 		Data itemList[kaleyraSubAccount] `json:"data"` // shadows the envelope's raw Data: decoded in the same pass
 	}
-	items, err := decodeList(c, resp, "sub-account", &answer, &answer.Data, false, checked(withClient(c, kaleyraSubAccount.normalize)))
+	items, err := decodeList(c, resp, "sub-account", &answer, &answer.Data, false, checked(withResponse(resp, kaleyraSubAccount.normalize)))
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (k kaleyra) getSubAccount(ctx context.Context, c *Client, id string) (*SubA
 		return nil, &APIError{StatusCode: resp.status, Code: env.Code, Message: "no sub-account with that sid",
 			Operation: op, Provider: k.name(), kind: ErrNotFound}
 	}
-	return decodeItem(resp, "sub-account", raw, addr(withClient(c, kaleyraSubAccount.normalize)))
+	return decodeItem(resp, "sub-account", raw, addr(withResponse(resp, kaleyraSubAccount.normalize)))
 }
 
 // kaleyraCreditTypes are the vendor's subaccount_credit_type values.
@@ -395,7 +395,7 @@ func (k kaleyra) one(ctx context.Context, c *Client, r *request) (*SubAccount, e
 	if !ok {
 		return nil, resp.malformed("no sub-account in data", nil)
 	}
-	return decodeItem(resp, "sub-account", raw, addr(withClient(c, kaleyraSubAccount.normalize)))
+	return decodeItem(resp, "sub-account", raw, addr(withResponse(resp, kaleyraSubAccount.normalize)))
 }
 
 func (k kaleyra) updateSubAccount(ctx context.Context, c *Client, id string, u *SubAccountUpdate) (*SubAccount, error) {
@@ -481,11 +481,11 @@ func (k kaleyra) recharge(ctx context.Context, c *Client, id string, amount floa
 	if err != nil {
 		return nil, err
 	}
-	out := &Recharge{SubAccountID: id, Amount: amount, Raw: c.redactRaw(resp.body, "api_key")}
+	out := &Recharge{SubAccountID: id, Amount: amount, Raw: resp.redactRaw(resp.body, "api_key")}
 	// The answer's data is undocumented: an object (or an array of one)
 	// whose balance, when present, is the new balance.
 	if raw, ok := single(env.Data); ok {
-		out.Raw = c.redactRaw(raw, "api_key")
+		out.Raw = resp.redactRaw(raw, "api_key")
 		var d struct {
 			Balance *flexFloat `json:"balance"`
 		}

@@ -236,9 +236,9 @@ type serwerSMSSubAccount struct {
 }
 
 // normalize returns a value: a page's sub-accounts share one allocation.
-func (s serwerSMSSubAccount) normalize(c *Client, raw json.RawMessage) SubAccount {
+func (s serwerSMSSubAccount) normalize(resp *response, raw json.RawMessage) SubAccount {
 	return SubAccount{ID: string(s.ID), Username: s.Username, Name: s.Name, Phone: s.Phone, Email: s.Email,
-		Raw: c.redactRaw(raw, serwerSMSRedact...)}
+		Raw: resp.redactRaw(raw, serwerSMSRedact...)}
 }
 
 func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions) (*SubAccountPage, error) {
@@ -255,7 +255,7 @@ func (s serwerSMS) listSubAccounts(ctx context.Context, c *Client, _ ListOptions
 	var out struct {
 		Items itemList[serwerSMSSubAccount] `json:"items"`
 	}
-	items, err := decodeList(c, resp, "item", &out, &out.Items, true, checked(withClient(c, serwerSMSSubAccount.normalize)))
+	items, err := decodeList(c, resp, "item", &out, &out.Items, true, checked(withResponse(resp, serwerSMSSubAccount.normalize)))
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func (s serwerSMS) getSubAccount(ctx context.Context, c *Client, id string) (*Su
 	if sa.ID == "" {
 		return nil, resp.malformed("no id in the answer", nil)
 	}
-	out := sa.normalize(c, resp.body)
+	out := sa.normalize(resp, resp.body)
 	return &out, nil
 }
 
@@ -351,7 +351,7 @@ func (s serwerSMS) createSubAccount(ctx context.Context, c *Client, in *SubAccou
 		return nil, resp.malformed("neither success true nor an id in the answer", nil)
 	}
 	return &SubAccount{ID: string(out.ID), Username: in.Username, Name: in.Name, Phone: in.Phone, Email: in.Email,
-		Raw: c.redactRaw(resp.body, serwerSMSRedact...)}, nil
+		Raw: resp.redactRaw(resp.body, serwerSMSRedact...)}, nil
 }
 
 // serwerSMSLimitTypes are the message types a limit applies to.

@@ -274,7 +274,7 @@ func (v voiceTel) newAccount(ctx context.Context, c *Client, r *request) (*voice
 	if len(obj) == 0 || unmarshalJSON(obj, &a) != nil || a.Username == "" {
 		return nil, nil, resp.malformed("no account in the answer", nil)
 	}
-	return &a, c.redactRawCarrying(obj, []string{a.Password}, voiceTelRedact...), nil
+	return &a, resp.redactRawCarrying(obj, []string{a.Password}, voiceTelRedact...), nil
 }
 
 // voiceTelAnswer holds the parts of an answer payload returns, matched by
@@ -346,7 +346,7 @@ func (v voiceTel) exchangeKey(ctx context.Context, c *Client, username, password
 	if unmarshalJSON(data, &k) != nil || k.APIKey == "" {
 		return nil, resp.malformed("no apikey in the answer", nil)
 	}
-	return &APIKey{Key: Secret(k.APIKey), Raw: c.redactRawCarrying(data, []string{k.APIKey}, voiceTelRedact...)}, nil
+	return &APIKey{Key: Secret(k.APIKey), Raw: resp.redactRawCarrying(data, []string{k.APIKey}, voiceTelRedact...)}, nil
 }
 
 // voiceTelCDR is one call detail record. The v2.1 document leaves the item
@@ -433,7 +433,7 @@ func (v voiceTel) callsPage(ctx context.Context, c *Client, q CallQuery, cursor 
 		return CallRecord{
 			ID: string(cdr.ID), AccountID: account, From: string(f.CID), To: string(f.Dst), Start: start,
 			Duration: time.Duration(float64(f.Dur) * float64(time.Second)),
-			Raw:      c.redactRaw(raw, voiceTelRedact...),
+			Raw:      resp.redactRaw(raw, voiceTelRedact...),
 		}, nil
 	}
 	// One pass where the answer is as documented: v2.1 has the list at
@@ -514,7 +514,7 @@ func (v voiceTel) account(ctx context.Context, c *Client) (*Account, error) {
 		return nil, resp.malformed("account record", err)
 	}
 	acct := &Account{Name: a.Name, Username: string(a.Username), Email: a.Email, Enabled: a.Enabled,
-		Raw: c.redactRaw(obj, voiceTelRedact...)}
+		Raw: resp.redactRaw(obj, voiceTelRedact...)}
 	if a.Cash != nil {
 		b := float64(*a.Cash)
 		acct.Balance = &b
@@ -590,7 +590,7 @@ func (v voiceTel) sipRegistration(ctx context.Context, c *Client) (*SIPRegistrat
 	if len(obj) == 0 || unmarshalJSON(obj, &reg) != nil {
 		return nil, resp.malformed("no registration object in the answer", nil)
 	}
-	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: c.redactRaw(obj, voiceTelRedact...)}, nil
+	return &SIPRegistration{URI: reg.URI, Agent: reg.Agent, Raw: resp.redactRaw(obj, voiceTelRedact...)}, nil
 }
 
 func (v voiceTel) signup(ctx context.Context, c *Client, in *Signup) (*NewAccount, error) {

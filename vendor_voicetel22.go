@@ -198,7 +198,7 @@ func (v voiceTel) updateSettings(ctx context.Context, c *Client, in *AccountSett
 	if out.Updated == nil {
 		out.Updated = []string{}
 	}
-	return &SettingsUpdate{Updated: out.Updated, Raw: c.redactRaw(data, voiceTelRedact...)}, nil
+	return &SettingsUpdate{Updated: out.Updated, Raw: resp.redactRaw(data, voiceTelRedact...)}, nil
 }
 
 // voiceTel22Date reads a history entry's required date-time.
@@ -238,7 +238,7 @@ func (v voiceTel) credits(ctx context.Context, c *Client, q CreditQuery) ([]*Cre
 		if err != nil {
 			return nil, err
 		}
-		return &Credit{Amount: float64(*e.Amount), Date: t, Paid: *e.Paid, Raw: c.redactRaw(raw, voiceTelRedact...)}, nil
+		return &Credit{Amount: float64(*e.Amount), Date: t, Paid: *e.Paid, Raw: resp.redactRaw(raw, voiceTelRedact...)}, nil
 	})
 }
 
@@ -266,6 +266,6 @@ func (v voiceTel) payments(ctx context.Context, c *Client) ([]*Payment, error) {
 			return nil, err
 		}
 		return &Payment{Amount: float64(*e.Amount), Date: t, TransactionID: string(e.TransactionID),
-			Status: e.Status, PayerEmail: e.PayerEmail, Raw: c.redactRaw(raw, voiceTelRedact...)}, nil
+			Status: e.Status, PayerEmail: e.PayerEmail, Raw: resp.redactRaw(raw, voiceTelRedact...)}, nil
 	})
 }

@@ -190,12 +190,12 @@ type woodpeckerCompany struct {
 	} `json:"api_keys"`
 }
 
-func (co woodpeckerCompany) normalize(c *Client, raw json.RawMessage) *SubAccount {
+func (co woodpeckerCompany) normalize(resp *response, raw json.RawMessage) *SubAccount {
 	keys := make([]string, len(co.APIKeys))
 	for i, k := range co.APIKeys {
 		keys[i] = k.APIKey
 	}
-	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: c.redactRawCarrying(raw, keys, "api_key")}
+	sa := &SubAccount{ID: string(co.ID), Name: co.Name, Raw: resp.redactRawCarrying(raw, keys, "api_key")}
 	for _, k := range co.APIKeys {
 		sa.APIKeys = append(sa.APIKeys, APIKey{Key: Secret(k.APIKey), Label: k.Name})
 	}
@@ -219,7 +219,7 @@ func (w woodpecker) companies(ctx context.Context, c *Client, op string) ([]*Sub
 		// fails to decode below.
 		return []*SubAccount{}, nil
 	}
-	norm := withClient(c, woodpeckerCompany.normalize)
+	norm := withResponse(resp, woodpeckerCompany.normalize)
 	var list itemList[woodpeckerCompany] // the answer is the list
 	if items, err, ok := decodePageOnce(resp, "company", &list, &list, false, checked(norm)); ok {
 		return items, err
@@ -294,7 +294,7 @@ func (w woodpecker) createSubAccount(ctx context.Context, c *Client, in *SubAcco
 	if co.ID == "" {
 		return nil, resp.malformed("no company id in the answer", nil)
 	}
-	return co.normalize(c, resp.body), nil
+	return co.normalize(resp, resp.body), nil
 }
 
 func (w woodpecker) listKeys(ctx context.Context, c *Client, companyID string) ([]APIKey, error) {

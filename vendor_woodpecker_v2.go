@@ -109,8 +109,8 @@ type woodpeckerV2Company struct {
 	Active *bool      `json:"active"`
 }
 
-func (co woodpeckerV2Company) normalize(c *Client, raw json.RawMessage) *SubAccount {
-	return &SubAccount{ID: string(co.ID), Name: co.Name, Status: activeStatus(co.Active), Raw: c.redactRaw(raw, "api_key")}
+func (co woodpeckerV2Company) normalize(resp *response, raw json.RawMessage) *SubAccount {
+	return &SubAccount{ID: string(co.ID), Name: co.Name, Status: activeStatus(co.Active), Raw: resp.redactRaw(raw, "api_key")}
 }
 
 // activeStatus spells v2's active flag as a status: "active", "inactive",
@@ -144,7 +144,7 @@ func (w woodpeckerV2) listSubAccounts(ctx context.Context, c *Client, o ListOpti
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "company", p.Content, withClient(c, woodpeckerV2Company.normalize))
+	items, err := decodeItems(resp, "company", p.Content, withResponse(resp, woodpeckerV2Company.normalize))
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, 
 // false.
 func (w woodpeckerV2) eachCompany(ctx context.Context, c *Client, op string, f func(*SubAccount) bool) error {
 	return w.eachPage(ctx, c, op, woodpeckerV2Companies, func(resp *response, p *woodpeckerV2Page) (bool, error) {
-		items, err := decodeItems(resp, "company", p.Content, withClient(c, woodpeckerV2Company.normalize))
+		items, err := decodeItems(resp, "company", p.Content, withResponse(resp, woodpeckerV2Company.normalize))
 		if err != nil {
 			return false, err
 		}
@@ -270,7 +270,7 @@ func (w woodpeckerV2) create(ctx context.Context, c *Client, op string, in []*Su
 	resp, err := c.call(ctx, r, &out)
 	var items []*SubAccount
 	if err == nil {
-		items, err = decodeItems(resp, "company", out.Companies, withClient(c, woodpeckerV2Company.normalize))
+		items, err = decodeItems(resp, "company", out.Companies, withResponse(resp, woodpeckerV2Company.normalize))
 	}
 	if err == nil && len(items) != len(in) {
 		err = resp.malformed(strconv.Itoa(len(items))+" companies in the answer for "+strconv.Itoa(len(in))+" sent", nil)
@@ -342,7 +342,7 @@ func (w woodpeckerV2) keys(ctx context.Context, c *Client, op, companyID string)
 	all := []APIKey{}
 	err = w.eachPage(ctx, c, op, w.keysPath(id), func(resp *response, p *woodpeckerV2Page) (bool, error) {
 		keys, err := decodeItems(resp, "api key", p.Content, func(k key, raw json.RawMessage) APIKey {
-			return APIKey{Key: Secret(k.APIKey), Label: k.Label, Raw: c.redactRawCarrying(raw, []string{k.APIKey}, "api_key")}
+			return APIKey{Key: Secret(k.APIKey), Label: k.Label, Raw: resp.redactRawCarrying(raw, []string{k.APIKey}, "api_key")}
 		})
 		all = append(all, keys...)
 		return true, err
@@ -383,9 +383,9 @@ type woodpeckerV2User struct {
 	Active    *bool      `json:"active"`
 }
 
-func (u woodpeckerV2User) normalize(c *Client, raw json.RawMessage) *User {
+func (u woodpeckerV2User) normalize(resp *response, raw json.RawMessage) *User {
 	out := &User{ID: string(u.ID), Name: u.Name, Email: u.Email, Role: u.Role, Status: u.Status,
-		Raw: c.redactRaw(raw, "api_key", "password", "token")}
+		Raw: resp.redactRaw(raw, "api_key", "password", "token")}
 	if out.Name == "" {
 		out.Name = u.FullName
 	}
@@ -415,7 +415,7 @@ func (w woodpeckerV2) listUsers(ctx context.Context, c *Client, companyID string
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeItems(resp, "user", p.Content, withClient(c, woodpeckerV2User.normalize))
+	items, err := decodeItems(resp, "user", p.Content, withResponse(resp, woodpeckerV2User.normalize))
 	if err != nil {
 		return nil, err
 	}
