@@ -23,9 +23,9 @@ func failedSeq[T any](err error) iter.Seq2[T, error] {
 
 // paginate turns a page fetcher into a lazy iterator. A page that makes no
 // progress (walkProgress) ends the iteration with a *DecodeError instead
-// of looping forever: at most one page of repeats is fetched for a server
-// that ignores the page or offset and claims a huge total. key identifies
-// an item.
+// of looping forever: at most two pages of repeats are fetched for a
+// server that ignores the page or offset and claims a huge total. key
+// identifies an item.
 func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -61,16 +61,36 @@ func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), f
 	}
 }
 
+// itemKey writes an item's identity for a page walk: its ids, the last
+// naming it within the others, when it has one (a field that changes
+// between answers, such as a balance, does not make it another item),
+// else its JSON.
+func itemKey(h *maphash.Hash, raw []byte, ids ...string) {
+	if len(ids) == 0 || ids[len(ids)-1] == "" {
+		h.WriteByte('r')
+		h.Write(raw)
+		return
+	}
+	h.WriteByte('i')
+	for _, id := range ids {
+		h.WriteString(id)
+		h.WriteByte(0)
+	}
+}
+
 // walkProgress tells whether each page of a walk makes progress, keeping
-// at most one page of item hashes and 68 kB, however long the walk (a set
+// at most one page of item hashes and 132 kB, however long the walk (a set
 // of every item seen grows with it and, at a cache miss per item, cost
-// All over 100,000 items about 15% of its time). A page makes none when:
-//   - its next cursor was asked for before;
-//   - it brings no item that was not on the page before it (a server that
-//     ignores the page or offset repeating its first page);
-//   - while the walk has seen at most smallWalk distinct items (kept
-//     exactly), it brings no item not seen before (a server cycling
-//     through pages, or serving ever other mixes of the same items);
+// All over 100,000 items about 15% of its time). The walk has made none
+// when:
+//   - a page names a next cursor asked for before (the first smallWalk
+//     cursors are kept);
+//   - two pages in a row bring nothing new: no item that was not on the
+//     page before, nor, while the walk has seen at most smallWalk distinct
+//     items (kept exactly), any not seen before. A server that ignores the
+//     page or offset, or cycles through pages, or serves ever other mixes
+//     of the same items, is stopped so; one page of repeats is let
+//     through, as items added while a small page size is read give one;
 //   - the walk has yielded more than 1.5 times as many items as it has
 //     seen distinct ones, plus 32 (the same servers with more items, or
 //     one that mixes a new item among old ones). Past smallWalk, the
@@ -78,23 +98,29 @@ func paginate[T any](c *Client, op, cursor string, key func(*maphash.Hash, T), f
 //     percent. A vendor's paging repeats an item only when items come or
 //     go while it is read.
 //
-// Items are known by a 64-bit hash of a seed the server cannot know.
+// Items and cursors are known by 64-bit hashes of a seed the server cannot
+// know.
 type walkProgress struct {
 	prev, cur []uint64 // item hashes of the page before and of this one
 	items     int      // items in the walk's pages, repeats included
+	stale     int      // pages in a row that brought nothing new
 	small     hashSet  // the first smallWalk distinct items
 	distinct  distinctCount
-	visited   map[string]struct{} // cursors asked for
+	cursors   hashSet // the first smallWalk cursors asked for
 }
 
-// smallWalk is how many distinct items walkProgress keeps exactly (64 kB).
+// smallWalk is how many distinct items, and cursors, walkProgress keeps
+// exactly (64 kB each).
 const smallWalk = 4096
 
-// walkSeed hashes items whose key is their JSON.
+// walkSeed hashes what has no maphash.Hash of its own: cursors, and items
+// known by their JSON.
 var walkSeed = maphash.MakeSeed()
 
 func newWalkProgress(cursor string) *walkProgress {
-	return &walkProgress{distinct: newDistinctCount(), visited: map[string]struct{}{cursor: {}}}
+	p := &walkProgress{distinct: newDistinctCount()}
+	p.cursors.add(maphash.String(walkSeed, cursor))
+	return p
 }
 
 // item adds an item's hash to the current page.
@@ -104,10 +130,12 @@ func (p *walkProgress) item(hash uint64) {
 }
 
 // page ends the current page, whose next cursor is next, and reports
-// whether it made progress.
+// whether the walk is making progress.
 func (p *walkProgress) page(next string) bool {
-	_, revisit := p.visited[next]
-	p.visited[next] = struct{}{}
+	revisit := false
+	if p.cursors.n < smallWalk {
+		revisit = !p.cursors.add(maphash.String(walkSeed, next))
+	}
 	p.items += len(p.cur)
 	slices.Sort(p.cur)
 	freshToPrev, fresh := false, false
@@ -128,7 +156,12 @@ func (p *walkProgress) page(next string) bool {
 	if full := p.small.n >= smallWalk; full {
 		distinct, fresh = p.distinct.estimate(), true
 	}
-	return !revisit && freshToPrev && fresh && float64(p.items) <= 1.5*distinct+32
+	if freshToPrev && fresh {
+		p.stale = 0
+	} else {
+		p.stale++
+	}
+	return !revisit && p.stale < 2 && float64(p.items) <= 1.5*distinct+32
 }
 
 // hashSet is a set of 64-bit hashes: open addressing with linear probing,

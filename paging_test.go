@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -21,9 +24,10 @@ func mix(i uint64) uint64 {
 	return i ^ i>>31
 }
 
-// walkProgress stops a walk at once at a page with no item not on the
-// page before it, or at a cursor visited again, and lets overlapping
-// pages through.
+// walkProgress stops a walk at a cursor visited again, or at the second
+// page in a row with no item not on the page before it (or, in a small
+// walk, not seen before), and lets overlapping pages and one page of
+// repeats through.
 func TestWalkProgress(t *testing.T) {
 	type page struct {
 		items []uint64
@@ -35,13 +39,14 @@ func TestWalkProgress(t *testing.T) {
 		pages []page
 	}{
 		{"distinct pages", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{3, 4}, "3", true}, {[]uint64{5}, "4", true}}},
-		{"the page before again, reordered", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{2, 1}, "3", false}}},
-		{"part of the page before", []page{{[]uint64{1, 2, 3}, "2", true}, {[]uint64{3, 1}, "3", false}}},
+		{"the page before again, reordered", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{2, 1}, "3", true}, {[]uint64{1, 2}, "4", false}}},
+		{"part of the page before", []page{{[]uint64{1, 2, 3}, "2", true}, {[]uint64{3, 1}, "3", true}, {[]uint64{1}, "4", false}}},
+		{"one page of repeats between new ones", []page{{[]uint64{1}, "2", true}, {[]uint64{1}, "3", true}, {[]uint64{2}, "4", true}, {[]uint64{2}, "5", true}, {[]uint64{3}, "6", true}}},
 		{"overlap with one new item", []page{{[]uint64{1, 2}, "2", true}, {[]uint64{2, 3}, "3", true}, {[]uint64{3, 4}, "4", true}}},
-		{"an empty page with a next cursor", []page{{[]uint64{1}, "2", true}, {nil, "3", false}}},
+		{"empty pages with a next cursor", []page{{[]uint64{1}, "2", true}, {nil, "3", true}, {nil, "4", false}}},
 		{"the first cursor again", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "start", false}}},
 		{"a cursor visited before", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "3", true}, {[]uint64{3}, "2", false}}},
-		{"a new mix of old items", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "3", true}, {[]uint64{1, 2}, "4", false}}},
+		{"new mixes of old items", []page{{[]uint64{1}, "2", true}, {[]uint64{2}, "3", true}, {[]uint64{1, 2}, "4", true}, {[]uint64{2, 1}, "5", false}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,8 +160,8 @@ func TestDistinctCount(t *testing.T) {
 	}
 }
 
-// Past smallWalk distinct items, the page before again still ends the
-// walk at once.
+// Past smallWalk distinct items, the page before again, twice, still ends
+// the walk.
 func TestWalkProgressPastSmallWalkSeesARepeat(t *testing.T) {
 	p := newWalkProgress("0")
 	n := 1
@@ -168,11 +173,13 @@ func TestWalkProgressPastSmallWalkSeesARepeat(t *testing.T) {
 			t.Fatalf("page %d of distinct items: no progress", n)
 		}
 	}
-	for _, h := range seq(uint64(n-1)*100, 100) {
-		p.item(mix(h))
-	}
-	if p.page(strconv.Itoa(n)) {
-		t.Errorf("page %d repeats page %d: progress", n, n-1)
+	for i, want := range []bool{true, false} {
+		for _, h := range seq(uint64(n-1)*100, 100) {
+			p.item(mix(h))
+		}
+		if got := p.page(strconv.Itoa(n + i)); got != want {
+			t.Errorf("page %d repeats page %d: progress = %v, want %v", n+i, n-1, got, want)
+		}
 	}
 }
 
@@ -199,8 +206,8 @@ func TestWalkProgressMemoryIsOnePage(t *testing.T) {
 // A server that ignores the offset and answers each page with another mix
 // of the same few sub-accounts (page n: those picked by n's binary digits,
 // so no page repeats another and each has one the page before lacked)
-// cannot keep All fetching: the walk ends at the first page with no
-// sub-account not seen before.
+// cannot keep All fetching: the walk ends at the second page in a row
+// with no sub-account not seen before.
 func TestAllEndsOnMixesOfTheSameItems(t *testing.T) {
 	const pool = 16
 	var hits atomic.Int64
@@ -225,9 +232,10 @@ func TestAllEndsOnMixesOfTheSameItems(t *testing.T) {
 	if !errors.Is(err, errNoProgress) {
 		t.Fatalf("after %d requests and %d items err = %v, want stalled paging", hits.Load(), n, err)
 	}
-	// Page 1: {0}, 2: {1}, 3: {0, 1}, which brings nothing new.
-	if hits.Load() != 3 || n != 2 {
-		t.Errorf("%d requests, %d items yielded; want 3 requests and the 2 sub-accounts", hits.Load(), n)
+	// Pages 1 to 6: {0}, {1}, {0, 1}, {2}, {0, 2} and {1, 2}: the last two
+	// bring nothing new.
+	if hits.Load() != 6 || n != 7 {
+		t.Errorf("%d requests, %d items yielded; want 6 requests and the first 5 pages' 7 items", hits.Load(), n)
 	}
 }
 
@@ -282,5 +290,109 @@ func TestHashSet(t *testing.T) {
 		if c.add(i << 40) {
 			t.Fatalf("%#x: added twice", i<<40)
 		}
+	}
+}
+
+// kaleyraListServer is a Kaleyra server answering each list request with
+// page(offset, limit) and the total it returns.
+func kaleyraListServer(t *testing.T, page func(offset, limit int) ([]map[string]any, int)) *Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		lim, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		data, total := page(off, lim)
+		b, _ := json.Marshal(map[string]any{"code": "RBC103", "message": "ok", "data": data, "total": total})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth("k")), WithBaseURL(srv.URL), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A sub-account created while All reads pages of 1 shifts the list by
+// one: the next page repeats the last, and the walk goes on to the end.
+func TestAllGoesOnPastAnItemCreatedWhileReading(t *testing.T) {
+	var mu sync.Mutex
+	list := []string{"A", "B", "C", "D", "E"}
+	requests := 0
+	c := kaleyraListServer(t, func(off, lim int) ([]map[string]any, int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if requests++; requests == 3 {
+			list = append([]string{"NEW"}, list...)
+		}
+		var out []map[string]any
+		for i := off; i < off+lim && i < len(list); i++ {
+			out = append(out, map[string]any{"sid": list[i], "account_name": list[i], "status": "active"})
+		}
+		return out, len(list)
+	})
+	var got []string
+	for sa, err := range c.SubAccounts.All(context.Background(), &ListOptions{PageSize: 1}) {
+		if err != nil {
+			t.Fatalf("walk stopped after %v: %v", got, err)
+		}
+		got = append(got, sa.ID)
+	}
+	if want := "A B B C D E"; strings.Join(got, " ") != want {
+		t.Errorf("sub-accounts = %v, want %s", got, want)
+	}
+}
+
+// An item is known by its id: one served again with a field changed (a
+// balance) is a repeat, and a server serving it forever stops the walk.
+func TestAllKnowsAnItemByItsID(t *testing.T) {
+	requests := 0
+	c := kaleyraListServer(t, func(int, int) ([]map[string]any, int) {
+		requests++
+		return []map[string]any{{"sid": "SAME", "account_name": "same", "status": "active", "balance": 100 - float64(requests)/100}}, 1 << 40
+	})
+	n, err := drain(c.SubAccounts.All(context.Background(), nil))
+	if !errors.Is(err, errNoProgress) || requests != 3 {
+		t.Errorf("%d requests, %d items, err = %v; want stalled paging after 3 requests", requests, n, err)
+	}
+}
+
+// Cursors are kept up to smallWalk, so that a long walk's memory does not
+// grow with its pages.
+func TestWalkProgressKeepsSmallWalkCursors(t *testing.T) {
+	p := newWalkProgress("0")
+	const pages = 3 * smallWalk
+	for n := 1; n <= pages; n++ {
+		p.item(mix(uint64(n)))
+		if !p.page(strconv.Itoa(n) + strings.Repeat("x", 40)) {
+			t.Fatalf("page %d: no progress", n)
+		}
+	}
+	if p.cursors.n != smallWalk || len(p.cursors.slots) > 2*smallWalk {
+		t.Errorf("cursors: %d in %d slots after %d pages, want %d in at most %d", p.cursors.n, len(p.cursors.slots), pages, smallWalk, 2*smallWalk)
+	}
+}
+
+// Woodpecker v2's page walks know a company by its id too: one served
+// again and again with a count that changes still stops the walk.
+func TestWoodpeckerV2WalkKnowsACompanyByItsID(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := requests.Add(1)
+		if n > 50 { // ends a walk that does not stop itself
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"content":[{"id":1,"name":"A","prospects_count":`+strconv.FormatInt(n, 10)+`}],"pagination_data":{"total_elements":99999999,"total_pages":99999999}}`)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Woodpecker(InVersion(WoodpeckerV2)), WithBaseURL(srv.URL), WithAuth(APIKeyAuth("agencykey1")), withPrivateLimiters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SubAccounts.Get(context.Background(), "2")
+	if !errors.Is(err, errNoProgress) || requests.Load() != 3 {
+		t.Errorf("%d requests, err = %v; want stalled paging after 3", requests.Load(), err)
 	}
 }

@@ -76,11 +76,7 @@ func (s *RecordsService) Calls(ctx context.Context, q *CallQuery) iter.Seq2[*Cal
 // callKey identifies a call record for paginate.
 func callKey(h *maphash.Hash, r *CallRecord) {
 	if r != nil {
-		h.WriteString(r.AccountID)
-		h.WriteByte(0)
-		h.WriteString(r.ID)
-		h.WriteByte(0)
-		h.Write(r.Raw)
+		itemKey(h, r.Raw, r.AccountID, r.ID)
 	}
 }
 

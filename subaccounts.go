@@ -20,22 +20,17 @@ func (s *SubAccountsService) client() *Client {
 	return s.c
 }
 
-// userKey identifies a user for paginate, as subAccountKey does a
-// sub-account.
+// userKey identifies a user for paginate.
 func userKey(h *maphash.Hash, u *User) {
 	if u != nil {
-		h.WriteString(u.ID)
-		h.WriteByte(0)
-		h.Write(u.Raw)
+		itemKey(h, u.Raw, u.ID)
 	}
 }
 
 // subAccountKey identifies a sub-account for paginate.
 func subAccountKey(h *maphash.Hash, sa *SubAccount) {
 	if sa != nil {
-		h.WriteString(sa.ID)
-		h.WriteByte(0)
-		h.Write(sa.Raw)
+		itemKey(h, sa.Raw, sa.ID)
 	}
 }
 

@@ -153,33 +153,48 @@ func (w woodpeckerV2) listSubAccounts(ctx context.Context, c *Client, o ListOpti
 }
 
 // eachPage fetches the pages of the v2 list at path in turn, handing each
-// to f, until the last page or until f returns false. A page that repeats
-// the previous one ends the walk with a *DecodeError, so that a server
-// claiming endless pages cannot keep the SDK fetching.
+// to f, until the last page or until f returns false. A walk that makes no
+// progress (walkProgress, as paginate for All: a server repeating a page,
+// or cycling through a few) ends with a *DecodeError instead of fetching
+// forever.
 func (w woodpeckerV2) eachPage(ctx context.Context, c *Client, op, path string, f func(*response, *woodpeckerV2Page) (bool, error)) error {
-	// A page that makes no progress (walkProgress: a server repeating a
-	// page, or cycling through a few) ends the walk with a typed error
-	// instead of fetching forever, as paginate does for All.
 	walk := newWalkProgress("1")
 	for n := 1; ; n++ {
 		resp, p, err := w.page(ctx, c, op, path, n, nil)
 		if err != nil {
 			return err
 		}
-		for _, item := range p.Content {
-			walk.item(maphash.Bytes(walkSeed, item))
+		next, _ := p.next(n)
+		if len(p.Content) == 0 {
+			next = ""
 		}
-		if len(p.Content) > 0 && !walk.page(strconv.Itoa(n+1)) {
-			return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" repeats items of earlier pages", errNoProgress)
+		if next != "" {
+			for _, item := range p.Content {
+				walk.item(woodpeckerV2ItemKey(item))
+			}
+			if !walk.page(next) {
+				return resp.malformed("pagination stalled: page "+strconv.Itoa(n)+" repeats items of earlier pages", errNoProgress)
+			}
 		}
 		more, err := f(resp, p)
-		if err != nil || !more {
+		if err != nil || !more || next == "" {
 			return err
 		}
-		if next, _ := p.next(n); next == "" || len(p.Content) == 0 {
-			return nil
-		}
 	}
+}
+
+// woodpeckerV2ItemKey identifies an item of a page walk: by its id when it
+// has one (a field that changes between answers, such as a count, does not
+// make it another item), else by its JSON (API keys have no id).
+func woodpeckerV2ItemKey(item json.RawMessage) uint64 {
+	var v struct {
+		ID flexString `json:"id"`
+	}
+	_ = unmarshalJSON(item, &v) // no id: known by its JSON
+	var h maphash.Hash
+	h.SetSeed(walkSeed)
+	itemKey(&h, item, string(v.ID))
+	return h.Sum64()
 }
 
 // eachCompany calls f with every company, page by page, until f returns
