@@ -211,7 +211,7 @@ func TestWalkProgressMemoryIsOnePage(t *testing.T) {
 func TestAllEndsOnMixesOfTheSameItems(t *testing.T) {
 	const pool = 16
 	var hits atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	c := kaleyraListServer(t, func(int, int) ([]map[string]any, int) {
 		n := hits.Add(1)
 		data := []map[string]any{}
 		for i := 0; i < pool; i++ {
@@ -219,15 +219,8 @@ func TestAllEndsOnMixesOfTheSameItems(t *testing.T) {
 				data = append(data, map[string]any{"sid": "SID" + strconv.Itoa(i), "account_name": "n" + strconv.Itoa(i), "status": "active"})
 			}
 		}
-		b, _ := json.Marshal(map[string]any{"code": "RBC103", "message": "ok", "data": data, "total": 1 << 40})
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth("k")), WithBaseURL(srv.URL), withPrivateLimiters())
-	if err != nil {
-		t.Fatal(err)
-	}
+		return data, 1 << 40
+	})
 	n, err := drain(c.SubAccounts.All(context.Background(), nil))
 	if !errors.Is(err, errNoProgress) {
 		t.Fatalf("after %d requests and %d items err = %v, want stalled paging", hits.Load(), n, err)
@@ -239,8 +232,8 @@ func TestAllEndsOnMixesOfTheSameItems(t *testing.T) {
 	}
 }
 
-// paginate ends a walk that cycles through two pages, once it has yielded
-// more than twice the cycle's items plus 32.
+// paginate ends a walk that cycles through two pages at the second page
+// in a row with nothing new.
 func TestPaginateEndsACycle(t *testing.T) {
 	c, err := NewClient(Kaleyra(kSID), WithAuth(APIKeyAuth("k")))
 	if err != nil {
@@ -256,8 +249,9 @@ func TestPaginateEndsACycle(t *testing.T) {
 	if !errors.Is(err, errNoProgress) {
 		t.Fatalf("err = %v after %d items, want stalled paging", err, n)
 	}
-	if n > 2*4+32 || fetches > 25 {
-		t.Errorf("%d items from %d fetches, want at most %d items from 25 fetches", n, fetches, 2*4+32)
+	// Pages 3 and 4 repeat 1 and 2.
+	if n != 6 || fetches != 4 {
+		t.Errorf("%d items from %d fetches, want 6 items from 4 fetches", n, fetches)
 	}
 }
 
