@@ -128,11 +128,12 @@ func secretPattern(sec string) *regexp.Regexp {
 	for _, r := range sec {
 		b.WriteString("(?:")
 		b.WriteString(regexp.QuoteMeta(string(r)))
-		// URL: %XX per UTF-8 byte; + for a space in a query.
+		// URL: %XX per UTF-8 byte, or %25XX (encoded twice, as a proxy
+		// may); + for a space in a query.
 		b.WriteString("|")
 		var buf [utf8.UTFMax]byte
 		for _, c := range buf[:utf8.EncodeRune(buf[:], r)] {
-			b.WriteString("%" + hexPattern(uint32(c), 2))
+			b.WriteString("(?:%(?:25)?" + hexPattern(uint32(c), 2) + ")")
 		}
 		if r == ' ' {
 			b.WriteString(`|\+`)
@@ -148,19 +149,11 @@ func secretPattern(sec string) *regexp.Regexp {
 		case '/', '"', '\\':
 			b.WriteString(`|\\` + regexp.QuoteMeta(string(r)))
 		}
-		// HTML: decimal and hex character references, named entities.
-		fmt.Fprintf(&b, `|&#0*%d;|&#[xX]0*%s;`, r, hexPattern(uint32(r), 0))
-		switch r {
-		case '&':
-			b.WriteString(`|&amp;`)
-		case '<':
-			b.WriteString(`|&lt;`)
-		case '>':
-			b.WriteString(`|&gt;`)
-		case '"':
-			b.WriteString(`|&quot;`)
-		case '\'':
-			b.WriteString(`|&apos;`)
+		// HTML: decimal and hex character references (browsers read
+		// them without their ';' too), named ones.
+		fmt.Fprintf(&b, `|&#0*%d;?|&#[xX]0*%s;?`, r, hexPattern(uint32(r), 0))
+		for _, name := range htmlNames[r] {
+			b.WriteString("|&" + name)
 		}
 		b.WriteString(")")
 	}
@@ -172,9 +165,24 @@ func secretPattern(sec string) *regexp.Regexp {
 	return re
 }
 
+// htmlNames are HTML5's named character references of ASCII characters
+// (the WHATWG list); those browsers also read without their ';' end in
+// ";?".
+var htmlNames = map[rune][]string{
+	'\t': {"Tab;"}, '\n': {"NewLine;"}, '!': {"excl;"}, '"': {"quot;?", "QUOT;?"},
+	'#': {"num;"}, '$': {"dollar;"}, '%': {"percnt;"}, '&': {"amp;?", "AMP;?"},
+	'\'': {"apos;"}, '(': {"lpar;"}, ')': {"rpar;"}, '*': {"ast;", "midast;"},
+	'+': {"plus;"}, ',': {"comma;"}, '.': {"period;"}, '/': {"sol;"},
+	':': {"colon;"}, ';': {"semi;"}, '<': {"lt;?", "LT;?"}, '=': {"equals;"},
+	'>': {"gt;?", "GT;?"}, '?': {"quest;"}, '@': {"commat;"}, '[': {"lsqb;", "lbrack;"},
+	'\\': {"bsol;"}, ']': {"rsqb;", "rbrack;"}, '^': {"Hat;"}, '_': {"lowbar;", "UnderBar;"},
+	'`': {"grave;", "DiacriticalGrave;"}, '{': {"lcub;", "lbrace;"},
+	'|': {"verbar;", "vert;", "VerticalLine;"}, '}': {"rcub;", "rbrace;"},
+}
+
 // percentOnly reports whether text is ASCII with no JSON escape or HTML
-// entity: a character in it is itself, %XX per UTF-8 byte, or '+' for a
-// space, as percentMatch matches it.
+// entity: a character in it is itself, %XX or %25XX per UTF-8 byte, or
+// '+' for a space, as percentMatch matches it.
 func percentOnly[T string | []byte](text T) bool { return classify(text)&classEncodes == 0 }
 
 // percentMatchable reports whether percentMatch can look for sec: valid
@@ -186,9 +194,10 @@ func percentMatchable(sec string) bool {
 
 // percentMatch reports whether secretPattern(sec) matches text, for text
 // that is percentOnly and sec that is percentMatchable, without the
-// regular expression: each character of sec can appear in text in one
-// way only, so each start is tried in one pass. (A rune of several bytes
-// cannot appear as itself in ASCII text: each byte is %XX.)
+// regular expression: at each place of text a character of sec can be in
+// one way only (itself, %XX, %25XX or '+': sec has no '%'), so each start
+// is tried in one pass. (A rune of several bytes cannot appear as itself
+// in ASCII text: each byte is %XX or %25XX.)
 func percentMatch[T string | []byte](text T, sec string) bool {
 	if sec == "" {
 		return true
@@ -217,6 +226,8 @@ func percentMatchAt[T string | []byte](text T, p int, sec string) bool {
 			p++
 		case p+2 < len(text) && text[p] == '%' && unhex(text[p+1]) == int(c>>4) && unhex(text[p+2]) == int(c&15):
 			p += 3
+		case p+4 < len(text) && string(text[p:p+3]) == "%25" && unhex(text[p+3]) == int(c>>4) && unhex(text[p+4]) == int(c&15):
+			p += 5 // encoded twice
 		default:
 			return false
 		}

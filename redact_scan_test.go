@@ -206,6 +206,12 @@ func TestPercentMatchIsSecretPattern(t *testing.T) {
 		{"pass%20word", "pass+word"},
 		{"%%41bcd", "Abcd"},
 		{"abc", "abcd"},
+		{"%2541b%257A", "Abz"},
+		{"%2541b%7a", "Abz"},
+		{"%25e2%82%25ac-key", "€-key"},
+		{"%252", "x"},
+		{"%25%41", "A"},
+		{"%2525", "%"},
 	} {
 		checkPercentMatch(t, tc.text, tc.sec)
 	}
@@ -225,6 +231,7 @@ func FuzzPercentMatchIsSecretPattern(f *testing.F) {
 	f.Add("TOLL%20FREE%20CALL", "FREE CALL")
 	f.Add("%41b%7A", "1bz")
 	f.Add("%E2%82%AC-key+x", "€-key x")
+	f.Add("%2541b%7a-%25E2%82%AC", "Abz-€")
 	f.Fuzz(func(t *testing.T, text, sec string) {
 		if len(sec) > 16 {
 			sec = sec[:16] // the pattern's size grows with the secret
@@ -261,5 +268,35 @@ func TestRawAllocatesOnlyTheCopy(t *testing.T) {
 	}
 	if got := string(resp.redactRawCarrying(keyed, []string{carried}, "api_key")); strings.Contains(got, carried) {
 		t.Errorf("Raw = %s, holds the carried key", got)
+	}
+}
+
+// Every HTML5 named reference of an ASCII character, a numeric reference
+// without its ';', and percent-encoding done twice (as a proxy may) hide
+// no secret, in text and in Raw.
+func TestScrubSeesEveryEncodingOfASecret(t *testing.T) {
+	type echo struct{ name, secret, text string }
+	const sec = "ab/cd.ef:gh+ij"
+	cases := []echo{
+		{"HTML5 named", sec, "ab&sol;cd&period;ef&colon;gh&plus;ij"},
+		{"numeric, no semicolon", sec, "ab&#47cd.ef:gh+ij"},
+		{"hex, no semicolon", sec, "ab&#x2Fcd.ef:gh+ij"},
+		{"percent twice", sec, "ab%252Fcd.ef%253Agh%252Bij"},
+		{"percent once and twice", sec, "ab%2Fcd.ef%253Agh+ij"},
+	}
+	for r, names := range htmlNames {
+		for _, name := range names {
+			name = strings.TrimSuffix(name, "?")
+			cases = append(cases, echo{"&" + name, "key" + string(r) + "value", "key&" + name + "value"})
+		}
+	}
+	for _, tc := range cases {
+		if got := scrubText("echo: "+tc.text, []string{tc.secret}); got != "echo: "+redacted {
+			t.Errorf("%s: scrubText = %q, want the secret %q redacted", tc.name, got, tc.secret)
+		}
+		raw, _ := json.Marshal(map[string]string{"note": tc.text})
+		if got := string(redactJSON(raw, []string{tc.secret})); got != `{"note":"`+redacted+`"}` {
+			t.Errorf("%s: Raw = %s, want the secret %q redacted", tc.name, got, tc.secret)
+		}
 	}
 }
