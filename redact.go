@@ -125,14 +125,19 @@ func secretPattern(sec string) *regexp.Regexp {
 		return re
 	}
 	var b strings.Builder
-	for _, r := range sec {
+	for i, r := range sec {
 		b.WriteString("(?:")
 		b.WriteString(regexp.QuoteMeta(string(r)))
-		// URL: %XX per UTF-8 byte, or %25XX (encoded twice, as a proxy
-		// may); + for a space in a query.
+		// URL: %XX per byte, or %25XX (encoded twice, as a proxy may);
+		// + for a space in a query. The bytes are sec's own: a byte that
+		// is not UTF-8 (a Latin-1 password) reads as U+FFFD above, but is
+		// echoed percent-encoded as itself.
 		b.WriteString("|")
-		var buf [utf8.UTFMax]byte
-		for _, c := range buf[:utf8.EncodeRune(buf[:], r)] {
+		size := utf8.RuneLen(r)
+		if r == utf8.RuneError {
+			_, size = utf8.DecodeRuneInString(sec[i:])
+		}
+		for _, c := range []byte(sec[i : i+size]) {
 			b.WriteString("(?:%(?:25)?" + hexPattern(uint32(c), 2) + ")")
 		}
 		if r == ' ' {
@@ -415,7 +420,7 @@ func redactDecoded(raw []byte, secrets []string, fields ...string) json.RawMessa
 			return out
 		}
 	}
-	if !encodes && !secret && !holdsAnyField(raw, fields) {
+	if !encodes && !secret && !holdsAnyField(raw, fields) && !(eq && credentialParam.Match(raw)) {
 		return raw[:len(raw):len(raw)]
 	}
 	if !validJSON(raw) {

@@ -300,3 +300,24 @@ func TestScrubSeesEveryEncodingOfASecret(t *testing.T) {
 		}
 	}
 }
+
+// A secret with a byte that is not UTF-8 (a Latin-1 password) is found
+// percent-encoded byte by byte, and a credential parameter in Raw is
+// blanked whatever else the item holds.
+func TestScrubSeesLatin1SecretsAndParameters(t *testing.T) {
+	const sec = "p\xe4ssword"
+	for _, text := range []string{"bad password p%E4ssword", "bad password p%25e4ssword"} {
+		if got := scrubText(text, []string{sec}); got != "bad password "+redacted {
+			t.Errorf("scrubText(%q) = %q, want the secret redacted", text, got)
+		}
+		raw, _ := json.Marshal(map[string]string{"note": text})
+		if got := string(redactJSON(raw, []string{sec})); got != `{"note":"bad password `+redacted+`"}` {
+			t.Errorf("Raw = %s, want the secret redacted", got)
+		}
+	}
+	for _, item := range []string{`{"q":"x?token=abcd1234"}`, `{"q":"x?token=abcd1234&y=1"}`} {
+		if got := string(redactJSON([]byte(item), []string{"othersecret"})); strings.Contains(got, "abcd1234") {
+			t.Errorf("Raw of %s = %s, want the token blanked", item, got)
+		}
+	}
+}
