@@ -95,8 +95,12 @@ func itemKey(h *maphash.Hash, raw []byte, ids ...string) {
 //     seen distinct ones, plus 32 (the same servers with more items, or
 //     one that mixes a new item among old ones). Past smallWalk, the
 //     distinct items are counted by a HyperLogLog estimate, within a few
-//     percent. A vendor's paging repeats an item only when items come or
-//     go while it is read.
+//     percent.
+//
+// A vendor's paging repeats items only when items come or go while it is
+// read; one that grows by a whole page before each of two reads in a row,
+// or repeats a third of what it yields, cannot be told from a stalled one
+// and is taken for one.
 //
 // Items and cursors are known by 64-bit hashes of a seed the server cannot
 // know.

@@ -78,8 +78,10 @@ type activeFilter interface{ filtersActive() }
 // last element. Pages of the vendor's largest size are asked for when
 // opts sets none. A vendor that repeats a page or a cursor, cycles
 // through pages or serves the same items again and again ends the
-// iteration with a *DecodeError (a repeated page is fetched once); the
-// iteration holds about one page in memory, however long.
+// iteration with a *DecodeError (a repeated page is fetched twice); so
+// does a list that grows by a whole page before each of two reads in a
+// row, which looks the same. The iteration holds about one page in
+// memory, however long.
 func (s *SubAccountsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*SubAccount, error] {
 	if err := s.client().ready(ctx, "SubAccounts.All"); err != nil {
 		return failedSeq[*SubAccount](err)
