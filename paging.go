@@ -157,7 +157,7 @@ func (p *walkProgress) page(next string) bool {
 	}
 	p.prev, p.cur = p.cur, p.prev[:0]
 	distinct := float64(p.small.n)
-	if full := p.small.n >= smallWalk; full {
+	if p.small.n >= smallWalk { // full: past it, the estimate decides
 		distinct, fresh = p.distinct.estimate(), true
 	}
 	if freshToPrev && fresh {
@@ -212,7 +212,7 @@ func (s *hashSet) grow() {
 // with linear counting for small counts, where it is near exact. Its sums
 // are kept as registers change, so that an estimate costs no pass.
 type distinctCount struct {
-	reg   *[distinctRegisters]uint8
+	reg   [distinctRegisters]uint8
 	inv   float64 // the sum over the registers of 2^-register
 	zeros int     // registers still 0
 }
@@ -220,7 +220,7 @@ type distinctCount struct {
 const distinctRegisters = 1 << 12
 
 func newDistinctCount() distinctCount {
-	return distinctCount{reg: new([distinctRegisters]uint8), inv: distinctRegisters, zeros: distinctRegisters}
+	return distinctCount{inv: distinctRegisters, zeros: distinctRegisters}
 }
 
 // add counts h: the top 12 bits pick a register, which keeps the most
